@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -53,6 +54,10 @@ final class TokenRefusals {
   private boolean lookOverdue;
   /** Whether that observation asks for the file to be read again once that look ends. */
   private boolean lookAgain;
+  /** The thread of the look under way once it runs; null if none does. */
+  private Thread lookThread;
+  /** Set by {@link #close}: no look begins after. */
+  private boolean closed;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private volatile Executor looks = TokenRefusals::onItsOwnThread;
 
@@ -197,7 +202,7 @@ final class TokenRefusals {
         lookAgain = true; // before this change, or this refusal, so it is read once more
         return;
       }
-      if (!waitsForCredential()) {
+      if (closed || !waitsForCredential()) {
         return;
       }
       lookBegan = at;
@@ -212,6 +217,14 @@ final class TokenRefusals {
   }
 
   private void look() {
+    synchronized (this) {
+      if (closed) {
+        lookBegan = null; // handed over before the close: it reads nothing
+        notifyAll();
+        return;
+      }
+      lookThread = Thread.currentThread();
+    }
     boolean found = false;
     boolean again;
     try {
@@ -219,13 +232,20 @@ final class TokenRefusals {
       found = now != null && noteRead(now);
     } finally {
       synchronized (this) {
-        again = lookAgain && !found && waitsForCredential();
+        again = !closed && lookAgain && !found && waitsForCredential();
         lookAgain = false;
         lookOverdue = false;
         lookBegan = again ? lookBegan : null;
+        lookThread = again ? lookThread : null;
+        if (!again) {
+          if (closed) {
+            Thread.interrupted(); // the close's interrupt ends with the look
+          }
+          notifyAll();
+        }
       }
     }
-    if (found) {
+    if (found && !closed()) {
       listeners.forEach(Runnable::run);
     } else if (again) {
       look(); // asked for while this one ran: at most once more per observation meanwhile
@@ -251,6 +271,44 @@ final class TokenRefusals {
    */
   synchronized boolean waitsForCredential() {
     return refusedAtLogins >= 0 && issuedAtLogins <= refusedAtLogins && !changed;
+  }
+
+  /**
+   * Stops the looks, for the close of the certificate source: none begins after, and the one
+   * under way has its read interrupted (a file's read ends at an interrupt) and is waited for
+   * for {@code nanos} at most (what is left of the close's budget): a read on a volume that
+   * hangs holds only the look's own thread, until the read's bound. Idempotent.
+   */
+  void close(long nanos) {
+    long deadline = System.nanoTime() + Math.max(0, nanos);
+    synchronized (this) {
+      closed = true;
+      if (lookThread != null) {
+        lookThread.interrupt();
+      }
+      boolean interrupted = false;
+      while (lookBegan != null) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          LOG.log(Level.DEBUG, "the look at the vault login credential''s file, begun at {0}, "
+              + "had not ended when the close''s wait ran out", lookBegan);
+          break;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        } catch (InterruptedException e) {
+          interrupted = true;
+          break; // the close's caller wants it over: the look ends on its own
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private synchronized boolean closed() {
+    return closed;
   }
 
   private static void onItsOwnThread(Runnable look) {

@@ -140,14 +140,16 @@ public final class VaultCertificateSource implements CertificateSource {
    * Interrupts Vault calls in flight and drops those still waiting for a worker (their
    * clusters serve a still-valid certificate or report {@code interrupted}, neither warned of
    * nor counted as a failure; so do clusters an observation hands over after the close began),
-   * stops the worker threads, forgets every certificate and key, and revokes the token if a
-   * login of the adapter created it. Idempotent.
+   * stops the worker threads and the look at the login credential's file, forgets every
+   * certificate and key, and revokes the token if a login of the adapter created it.
+   * Idempotent.
    *
    * <p>One deadline, 10 s from its start, bounds every wait of the close for calls and of the
    * answers it gives (the token's revocation follows): a cluster whose call still holds it then
    * (a call that does not end) is answered from memory, its still-valid certificate or
    * {@code interrupted}, and an observation's next attention counts it as due now; however many
-   * such clusters there are, none adds a wait.
+   * such clusters there are, none adds a wait. So is the look at the credential's file: its read
+   * is interrupted, and one that does not end then (a volume that hangs) is left to its bound.
    */
   @Override
   public void close() {
@@ -162,6 +164,8 @@ public final class VaultCertificateSource implements CertificateSource {
     // (one that waited for another's login, which its interrupt let go of) starts no call
     connection.refuseNewCalls();
     workers.stop();
+    // within what is left of the same deadline: a look whose read hangs holds only its thread
+    cache.tokenRefusals().close(closeNanosLeft());
     closeTiming.beforeForgetting().run();
     cache.clear();
     authenticator.close();
