@@ -14,6 +14,7 @@ import java.net.ProxySelector;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -30,31 +31,48 @@ import java.util.function.Function;
  * followed redirect's too, as Go judges each request. Where {@code REQUEST_METHOD} is set (a CGI
  * environment), Go refuses {@code HTTP_PROXY} at each call; promcc refuses it at start.
  *
+ * <p>As Vault's client ({@code api.Config.ReadEnvironment}) does, {@code VAULT_PROXY_ADDR}, else
+ * the older {@code VAULT_HTTP_PROXY} (upper case only; an empty one as unset) names the proxy of
+ * every request to Vault ({@code http.ProxyURL}), whatever the scheme of Vault's address, even
+ * on loopback: {@code HTTPS_PROXY}, {@code HTTP_PROXY} and {@code NO_PROXY} are not read then.
+ * Its value is a URL as written: Vault's client adds no {@code http://}.
+ *
  * <p>Of the proxy, only {@code http} (a {@code CONNECT} tunnel to an https Vault) without
  * credentials; refused at start, never ignored: {@code https} (the JDK's client speaks no TLS to
  * a proxy), {@code socks5} and {@code socks5h} (the JDK's HTTP client takes HTTP proxies only),
  * a user and password (the JDK's client sends no basic credentials through a {@code CONNECT}
  * tunnel unless {@code jdk.http.auth.tunneling.disabledSchemes} is changed for the whole JVM),
- * and a value that is no URL, names no host or a port outside 1 to 65535. Immutable.
+ * and a value that is no URL, names no host or a port outside 1 to 65535. A value of
+ * {@code HTTPS_PROXY} or {@code HTTP_PROXY} that no request to Vault would use (Vault's host on
+ * loopback, or excluded by {@code NO_PROXY} at every port: a followed redirect stays on that
+ * host) is not refused. Immutable.
  */
 final class VaultProxy extends ProxySelector {
   static final String HTTPS_PROXY = "HTTPS_PROXY";
   static final String HTTP_PROXY = "HTTP_PROXY";
   static final String NO_PROXY = "NO_PROXY";
   static final String REQUEST_METHOD = "REQUEST_METHOD";
+  static final String VAULT_PROXY_ADDR = "VAULT_PROXY_ADDR";
+  static final String VAULT_HTTP_PROXY = "VAULT_HTTP_PROXY";
+  /** The proxy to use where it is not excluded; empty if none would be used. */
   private final Optional<Proxy> proxy;
   private final String variable;
+  private final boolean set;
   private final String shown;
   private final NoProxy noProxy;
   private final String noProxyName;
+  /** For a Vault variable: the proxy of every request, and what the start line adds. */
+  private final Optional<String> everyRequest;
 
-  private VaultProxy(Optional<Proxy> proxy, String variable, String shown, NoProxy noProxy,
-      String noProxyName) {
+  private VaultProxy(Optional<Proxy> proxy, String variable, boolean set, String shown,
+      NoProxy noProxy, String noProxyName, Optional<String> everyRequest) {
     this.proxy = proxy;
     this.variable = variable;
+    this.set = set;
     this.shown = shown;
     this.noProxy = noProxy;
     this.noProxyName = noProxyName;
+    this.everyRequest = everyRequest;
   }
 
   /**
@@ -69,9 +87,15 @@ final class VaultProxy extends ProxySelector {
     requireNonNull(env, "env == null");
     boolean https = "https".equalsIgnoreCase(address.getScheme());
     Optional<String> name = upperOrLower(https ? HTTPS_PROXY : HTTP_PROXY, env);
+    Optional<String> vaultName = !get(env, VAULT_PROXY_ADDR).isEmpty()
+        ? Optional.of(VAULT_PROXY_ADDR)
+        : !get(env, VAULT_HTTP_PROXY).isEmpty() ? Optional.of(VAULT_HTTP_PROXY) : Optional.empty();
+    if (vaultName.isPresent()) {
+      return ofVaultVariable(address, env, vaultName.get(), name);
+    }
     if (name.isEmpty()) {
-      return new VaultProxy(Optional.empty(), https ? HTTPS_PROXY : HTTP_PROXY, "",
-          NoProxy.parse(""), NO_PROXY);
+      return new VaultProxy(Optional.empty(), https ? HTTPS_PROXY : HTTP_PROXY, false, "",
+          NoProxy.parse(""), NO_PROXY, Optional.empty());
     }
     String field = name.get() + " (the proxy for vault " + quote(address.toString()) + ")";
     if (!https && !get(env, REQUEST_METHOD).isEmpty()) {
@@ -84,13 +108,47 @@ final class VaultProxy extends ProxySelector {
     String value = get(env, name.get());
     String url = UrlText.proxyUrl(value);
     String shown = UrlText.withoutUserInfo(url);
-    return new VaultProxy(Optional.of(parse(url, shown, field)), name.get(), shown, noProxy,
-        noProxyName.orElse(NO_PROXY));
+    String host = host(address);
+    // excluded at every port (-1 is no entry's): no request to vault's host would use it
+    boolean used = !NoProxy.neverProxied(host) && noProxy.excluding(host, -1).isEmpty();
+    Optional<Proxy> proxy = used ? Optional.of(parse(url, shown, field, "; or exclude vault "
+        + "with " + NO_PROXY)) : Optional.empty();
+    return new VaultProxy(proxy, name.get(), true, shown, noProxy, noProxyName.orElse(NO_PROXY),
+        Optional.empty());
   }
 
-  /** The HTTP proxy at {@code url}, refused with {@code field}, the URL shown and why. */
-  private static Proxy parse(String url, String shown, String field) {
-    String orExclude = "; or exclude vault with " + NO_PROXY;
+  /**
+   * The proxy {@code name} (a Vault variable) gives every request, as Vault's client reads it;
+   * {@code httpName} the set HTTP(S) proxy variable it overrides, if one is set.
+   */
+  private static VaultProxy ofVaultVariable(URI address, Function<String, String> env,
+      String name, Optional<String> httpName) {
+    String value = get(env, name);
+    String shown = UrlText.withoutUserInfo(value);
+    String field = name + " (the proxy for vault " + quote(address.toString()) + ")";
+    String orUnset = "; or unset " + name;
+    if (!value.contains("://")) {
+      throw new InvalidValueException(field, shown, "has no scheme, which vault's client does "
+          + "not add (it reads the value as a url as written): write http://" + orUnset);
+    }
+    Proxy proxy = parse(value, shown, field, orUnset);
+    List<String> notUsed = new ArrayList<>();
+    if (name.equals(VAULT_PROXY_ADDR) && !get(env, VAULT_HTTP_PROXY).isEmpty()) {
+      notUsed.add(VAULT_HTTP_PROXY);
+    }
+    httpName.ifPresent(notUsed::add);
+    upperOrLower(NO_PROXY, env).ifPresent(notUsed::add);
+    String said = notUsed.isEmpty() ? "" : " (" + String.join(" and ", notUsed) + " not used: "
+        + "vault's client reads " + name + " first)";
+    return new VaultProxy(Optional.of(proxy), name, true, shown, NoProxy.parse(""), NO_PROXY,
+        Optional.of(said));
+  }
+
+  /**
+   * The HTTP proxy at {@code url}, refused with {@code field}, the URL shown, why, and
+   * {@code orExclude} (how else to go on).
+   */
+  private static Proxy parse(String url, String shown, String field, String orExclude) {
     URI uri;
     try {
       uri = new URI(url);
@@ -129,8 +187,11 @@ final class VaultProxy extends ProxySelector {
 
   /** The proxy of a request to {@code uri}, or why it goes directly (for the start's line). */
   String said(URI uri) {
-    if (proxy.isEmpty()) {
+    if (!set) {
       return "directly (" + variable + " is not set)";
+    }
+    if (everyRequest.isPresent()) {
+      return "through proxy " + quote(shown) + " from " + variable + everyRequest.get();
     }
     String host = host(uri);
     if (NoProxy.neverProxied(host)) {
@@ -149,6 +210,9 @@ final class VaultProxy extends ProxySelector {
     requireNonNull(uri, "uri == null");
     if (proxy.isEmpty()) {
       return List.of(Proxy.NO_PROXY);
+    }
+    if (everyRequest.isPresent()) {
+      return List.of(proxy.get());
     }
     String host = host(uri);
     if (NoProxy.neverProxied(host) || noProxy.excluding(host, port(uri)).isPresent()) {
