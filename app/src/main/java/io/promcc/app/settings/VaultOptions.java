@@ -5,6 +5,7 @@ import io.promcc.core.model.Quoting;
 import io.promcc.vault.IssueMode;
 import io.promcc.vault.KeyAlgorithm;
 import io.promcc.vault.VaultAuthSettings;
+import io.promcc.vault.VaultProxyCheck;
 import io.promcc.vault.VaultSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -161,7 +162,7 @@ final class VaultOptions {
       return null; // a value above is bad: the adapter's own checks need them all
     }
     VaultAuthSettings login = auth;
-    return problems.check(() -> AdapterProblems.reworded(() -> {
+    VaultSettings settings = problems.check(() -> AdapterProblems.reworded(() -> {
       VaultSettings.Builder builder = VaultSettings.builder().address(address.get())
           .allowInsecureHttp(insecure).auth(login)
           .pkiMountTemplate(r.text("vault-pki-mount").orElseThrow())
@@ -173,6 +174,14 @@ final class VaultOptions {
       caBundle.ifPresent(builder::caBundle);
       return builder.build();
     }, problem -> byOption(r, ttl, problem)));
+    if (settings == null) {
+      return null;
+    }
+    // a proxy for vault that the start would refuse, listed with the other problems
+    return problems.check(() -> {
+      VaultProxyCheck.check(settings.address(), env::get);
+      return settings;
+    });
   }
 
   /**
