@@ -225,6 +225,7 @@ public final class Controller {
         health.sourcesSynced();
         LOG.log(Level.INFO, "sources synced; reconciling");
         Thread runner = new Thread(this::runLoop, "promcc-reconcile-loop");
+        runner.setDaemon(true); // one the stop gave up on keeps no JVM alive
         runner.start();
         stopping.await();
         Instant stopAt = clock.instant();

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -57,6 +58,7 @@ class StopBoundTest {
 
   @Test
   void aStopWithAStuckFileReadAndAVaultCloseThatHangsEndsWithinItsBudget() throws Exception {
+    Set<Thread> threadsBefore = Set.copyOf(Thread.getAllStackTraces().keySet());
     CountDownLatch reconciling = new CountDownLatch(1);
     FileWatcher watcher = new FileWatcher();
     Path watched = Files.writeString(temp.resolve("watched.yml"), "a\n");
@@ -94,6 +96,10 @@ class StopBoundTest {
           && w.endsWith(" s left it; it goes on, and ends with the process")).count(),
           () -> part + " is not named once: " + warnings);
     }
+    List<Thread> left = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> !threadsBefore.contains(t) && t != runner && t.isAlive()).toList();
+    assertEquals(List.of(), left.stream().filter(t -> !t.isDaemon()).map(Thread::getName)
+        .toList(), "threads still running after the stop keep the JVM alive");
   }
 
   @Test
