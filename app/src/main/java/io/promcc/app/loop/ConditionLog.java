@@ -26,17 +26,18 @@ final class ConditionLog {
 
   /**
    * Logs what {@code result} says of these conditions that was not logged before; of a run the
-   * stop cut short ({@code stopCut}), all but the clusters whose request the stop ended.
+   * stop cut short ({@code stopCut}), all but the clusters whose request the stop ended; each
+   * line beginning with {@code late}.
    */
-  void log(ReconcileResult result, boolean stopCut) {
+  void log(ReconcileResult result, boolean stopCut, String late) {
     if (result.completeView()) {
       Collection<Rejection> waiting = stopCut ? result.waiting().stream()
           .filter(r -> !r.reason().equals(STOPPED)).toList() : result.waiting();
-      lastLoggedWaiting = logChanged("waiting: ", waiting, lastLoggedWaiting);
-      lastLoggedDegraded = logChanged("degraded: ", result.degraded().values(),
+      lastLoggedWaiting = logChanged(late + "waiting: ", waiting, lastLoggedWaiting);
+      lastLoggedDegraded = logChanged(late + "degraded: ", result.degraded().values(),
           lastLoggedDegraded);
     }
-    discoveryLog.log(result);
+    discoveryLog.log(result, late);
   }
 
   private static Map<String, String> logChanged(String prefix, Collection<Rejection> now,

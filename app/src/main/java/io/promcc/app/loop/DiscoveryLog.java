@@ -27,27 +27,30 @@ final class DiscoveryLog {
   /** Whether a reload loaded a config whose count has not been read since. */
   private boolean reloadUnread;
 
-  /** Logs what {@code result} says of the scrape discovery, if it is news. */
-  void log(ReconcileResult result) {
+  /**
+   * Logs what {@code result} says of the scrape discovery, if it is news, each line beginning
+   * with {@code late}.
+   */
+  void log(ReconcileResult result, String late) {
     ScrapeDiscovery now = result.scrapeDiscovery();
     switch (now.state()) {
       case FAILED -> {
         if (!now.equals(lastRead) || result.outcome() == Outcome.RELOADED || reloadUnread) {
-          LOG.log(Level.WARNING, now.problem());
+          LOG.log(Level.WARNING, late + now.problem());
         }
         read(now);
       }
       case STARTED -> {
         if (lastRead.state() == State.FAILED) {
-          LOG.log(Level.INFO, "prometheus started the service discovery of every scrape config "
-              + "it loaded (prometheus_sd_failed_configs{name=\"scrape\"} 0)");
+          LOG.log(Level.INFO, late + "prometheus started the service discovery of every "
+              + "scrape config it loaded (prometheus_sd_failed_configs{name=\"scrape\"} 0)");
         }
         read(now);
       }
       case UNKNOWN -> {
         reloadUnread |= result.outcome() == Outcome.RELOADED;
         if (!now.detail().equals(unknownSaid)) {
-          LOG.log(Level.INFO, now.problem());
+          LOG.log(Level.INFO, late + now.problem());
           unknownSaid = now.detail();
         }
       }

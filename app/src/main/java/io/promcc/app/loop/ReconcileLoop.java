@@ -2,17 +2,14 @@ package io.promcc.app.loop;
 
 import static java.util.Objects.requireNonNull;
 
-import io.promcc.core.model.Rejection;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,8 +31,6 @@ import java.util.random.RandomGenerator;
  */
 public final class ReconcileLoop {
   private static final System.Logger LOG = System.getLogger(ReconcileLoop.class.getName());
-  /** How long a failure repeated as before is logged in one short line before again in full. */
-  private static final Duration FULL_FAILURE_REMINDER = Duration.ofMinutes(10);
   /** The loop wakes at least this often, so its heartbeat shows it is alive. */
   static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
@@ -83,12 +78,7 @@ public final class ReconcileLoop {
   private Instant lastSuccessAt;
   private Instant failingSince;
   private Thread runner;
-  private Outcome lastLoggedOutcome;
-  private String lastLoggedMessage;
-  private Set<Rejection> lastLoggedRejected = Set.of();
-  /** When a failed run was last logged in full, or null after a success. */
-  private Instant lastFullFailureLogAt;
-  private final ConditionLog conditionLog = new ConditionLog();
+  private final RunLog runLog;
 
   /**
    * @param reconcile one reconcile; exceptions it throws count as a failed run
@@ -100,6 +90,7 @@ public final class ReconcileLoop {
     this.listener = requireNonNull(listener, "listener == null");
     this.clock = requireNonNull(clock, "clock == null");
     this.heartbeat = clock.instant();
+    this.runLog = new RunLog(clock);
     this.schedule = new Schedule(pacing,
         new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), random), clock.instant());
   }
@@ -199,7 +190,10 @@ public final class ReconcileLoop {
           failingSince = now;
         }
         // a stopping loop runs nothing more: no retry to announce
-        log(result, stopping ? Optional.empty() : backoff, interruptedByStop);
+        String retry = stopping ? "" : backoff.map(d -> RetryNote.of(result.outcome(), d,
+            schedule.failures(), schedule.retryBroughtForward(),
+            schedule.earlyRetryHeld(clock.instant()))).orElse("");
+        runLog.log(result, retry, interruptedByStop);
         changed.signalAll();
       } finally {
         lock.unlock();
@@ -215,57 +209,12 @@ public final class ReconcileLoop {
     try {
       return requireNonNull(reconcile.get(), "reconcile returned null");
     } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, "reconcile failed unexpectedly", e);
+      LOG.log(Level.ERROR, runLog.late() + "reconcile failed unexpectedly", e);
       return new ReconcileResult(Outcome.FAILED, "reconcile failed unexpectedly: " + e,
           Optional.empty(), Optional.empty(), List.of(), List.of(), List.of(), new TreeMap<>(),
           List.of(), List.of(), new TreeMap<>(), false, false, false, Optional.empty(),
           new TreeMap<>());
     }
-  }
-
-  /**
-   * Logs what a run did: always when it wrote, reloaded or failed, and when something is left
-   * out that was not before (a rejected Service changes no config, but must be named); a quiet
-   * resync is silent. A run the stop interrupted is named so, at INFO: its failure is the stop
-   * itself (each file the store touched is whole, the rest keep their old contents).
-   */
-  private void log(ReconcileResult result, Optional<Duration> backoff, boolean interrupted) {
-    boolean news = result.outcome() != lastLoggedOutcome
-        || !RepeatedFailure.same(result.message(), lastLoggedMessage);
-    lastLoggedOutcome = result.outcome();
-    lastLoggedMessage = result.message();
-    Set<Rejection> before = lastLoggedRejected;
-    lastLoggedRejected = new HashSet<>(result.rejected());
-    boolean newlyLeftOut = !before.containsAll(lastLoggedRejected);
-    // a certificate request the stop ended is no condition; the rest the run found is
-    conditionLog.log(result, interrupted);
-    if (result.outcome() == Outcome.UNCHANGED && !news && !newlyLeftOut) {
-      return;
-    }
-    String retry = backoff.map(d -> RetryNote.of(result.outcome(), d, schedule.failures(),
-        schedule.retryBroughtForward(), schedule.earlyRetryHeld(clock.instant()))).orElse("");
-    if (interrupted && !result.success()) {
-      LOG.log(Level.INFO, "reconcile interrupted by the stop: " + result);
-      return;
-    }
-    if (result.success()) {
-      lastFullFailureLogAt = null;
-      LOG.log(Level.INFO, "reconcile " + result);
-    } else if (!news && !newlyLeftOut && result.written().isEmpty()
-        && result.deleted().isEmpty() && lastFullFailureLogAt != null
-        && clock.instant().isBefore(lastFullFailureLogAt.plus(FULL_FAILURE_REMINDER))) {
-      // the message (Prometheus' refusal can take many lines) was just logged in full
-      LOG.log(Level.WARNING, "reconcile " + result.outcome().label() + " as before" + retry);
-      return;
-    } else {
-      lastFullFailureLogAt = clock.instant();
-      LOG.log(Level.WARNING, "reconcile " + result + retry);
-    }
-    result.rejected().forEach(r -> {
-      if (news || !before.contains(r)) {
-        LOG.log(Level.WARNING, "left out: " + r);
-      }
-    });
   }
 
   /**
@@ -315,7 +264,7 @@ public final class ReconcileLoop {
     } catch (RuntimeException | Error e) {
       ending = "uncaught " + e.getClass().getName();
       // one line: the thread that rethrows it (promcc run) prints the stack trace
-      LOG.log(Level.ERROR, "the reconcile loop ended: {0}", e.toString());
+      LOG.log(Level.ERROR, runLog.late() + "the reconcile loop ended: {0}", e.toString());
       throw e;
     } finally {
       lock.lock();
@@ -364,6 +313,14 @@ public final class ReconcileLoop {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * The stop gave up waiting for the running reconcile (its waits were interrupted, and it went
+   * on): each line the loop logs from now on begins "after the stop: ".
+   */
+  public void givenUp() {
+    runLog.givenUp();
   }
 
   /** What the loop is doing and has done. */

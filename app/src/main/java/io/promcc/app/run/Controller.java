@@ -220,11 +220,13 @@ public final class Controller {
    */
   public void run() {
     running = true;
+    Thread runner = null;
+    String givenUp = null; // the reconcile the stop gave up on
     try {
       if (awaitSources()) {
         health.sourcesSynced();
         LOG.log(Level.INFO, "sources synced; reconciling");
-        Thread runner = new Thread(this::runLoop, "promcc-reconcile-loop");
+        runner = new Thread(this::runLoop, "promcc-reconcile-loop");
         runner.setDaemon(true); // one the stop gave up on keeps no JVM alive
         runner.start();
         stopping.await();
@@ -236,7 +238,7 @@ public final class Controller {
         TimeUnit.NANOSECONDS.timedJoin(runner, stopDeadline()
             .leftKeeping(stopBudget.minus(grace.multipliedBy(2))).toNanos()); // the closes' share
         if (runner.isAlive()) {
-          gaveUp(runner, Duration.between(stopAt, clock.instant()));
+          givenUp = gaveUp(runner, Duration.between(stopAt, clock.instant()));
         }
       }
     } catch (InterruptedException e) {
@@ -244,8 +246,12 @@ public final class Controller {
     } finally {
       try {
         health.stopping();
-        closeAll();
-        LOG.log(Level.INFO, "stopped");
+        List<String> still = new ArrayList<>(closeAll());
+        if (givenUp != null && runner.isAlive()) {
+          still.add(0, givenUp);
+        }
+        LOG.log(Level.INFO, still.isEmpty() ? "stopped" : "stopped; still running, to end with "
+            + "the process: " + String.join(", ", still));
       } finally {
         ended.countDown(); // also after an Error of a close, thrown on once all are closed
       }
@@ -265,8 +271,12 @@ public final class Controller {
   /**
    * Names the reconcile a stop stopped waiting for (its waits were interrupted, and it went on),
    * with where its thread is: else the log said only "stopped". {@code promcc run} exits next.
+   * The loop's later lines say they come after the stop.
+   *
+   * @return what the line "stopped" calls it
    */
-  private void gaveUp(Thread runner, Duration waited) {
+  private String gaveUp(Thread runner, Duration waited) {
+    loop.givenUp();
     String what = loop.status().runningSince().map(since -> " began at " + since)
         .orElse(" was running (the loop had not ended)");
     Exception where = new Exception("where " + runner.getName() + " was");
@@ -274,6 +284,7 @@ public final class Controller {
     LOG.log(Level.WARNING, GAVE_UP + what + ", " + waited.toMillis() + " ms after the stop "
         + "(its waits interrupted); what it writes is whole, and it ends at the latest with the "
         + "process", where);
+    return "the reconcile that" + what;
   }
 
   /**
@@ -291,7 +302,7 @@ public final class Controller {
         loopFailure = e;
       }
       if (late) {
-        LOG.log(Level.ERROR, "the reconcile loop died after the controller stopped", e);
+        LOG.log(Level.ERROR, "after the stop: the reconcile loop died", e);
       }
       stopping.countDown();
     }
@@ -355,14 +366,15 @@ public final class Controller {
     return stopDeadline.get();
   }
 
-  private void closeAll() {
+  /** Closes every part; returns those still closing when their time ran out. */
+  private List<String> closeAll() {
     List<AutoCloseable> all = new ArrayList<>(List.of(clusters, certificates, watcher));
     // the planner's after the watcher, which asks for their reloads
     Stream.of(Optional.ofNullable(plannerWatches), credentialWatch, events, election, targets,
         prometheusWatch, Optional.ofNullable(status)).flatMap(Optional::stream).forEach(all::add);
     List<FolderLock> held = locks;
     locks = List.of();
-    stopDeadline().closeInOrder(Stream.concat(all.stream().map(StopDeadline.Part::of),
+    return stopDeadline().closeInOrder(Stream.concat(all.stream().map(StopDeadline.Part::of),
         // last: nothing of this controller writes any more
         Stream.of(new StopDeadline.Part("the folder locks", () -> held.forEach(FolderLock::close))))
         .toList());

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -15,8 +16,8 @@ import java.util.function.LongSupplier;
  * hangs (a Vault client revoking its token with Vault not answering, a read of a stuck volume, an
  * api server that takes the Lease's release and does not answer) holds the stop no longer and the
  * parts after it are still closed. A part not closed in its time is named in one warning and goes
- * on; it ends with the process. The stop ends within {@link #total()} but for the few milliseconds
- * of starting and ending those threads.
+ * on; it ends with the process, and its end, if it comes, is logged as after the stop. The stop
+ * ends within {@link #total()} but for the few milliseconds of starting and ending those threads.
  *
  * <p>Used by one thread at a time.
  */
@@ -71,38 +72,43 @@ final class StopDeadline {
 
   /**
    * Closes {@code parts} in order, each within what is left less {@link #LEAST} for each later
-   * part; a close that fails is logged, one not ended in its time named in one warning.
+   * part; a close that fails is logged, one not ended in its time named in one warning, and its
+   * end, later, logged as coming after the stop.
    *
+   * @return the names of the parts whose close had not ended in its time, in order
    * @throws Error the first {@link Error} a close threw, once every part was closed
    */
-  void closeInOrder(List<Part> parts) {
+  List<String> closeInOrder(List<Part> parts) {
     Error error = null;
     boolean interrupted = false;
+    List<String> late = new ArrayList<>();
     for (int i = 0; i < parts.size(); i++) {
       Part part = parts.get(i);
       Duration given = leftKeeping(LEAST.multipliedBy(parts.size() - 1L - i));
       Closing closing = new Closing(part);
       Thread thread = new Thread(closing, "promcc-stop-closing");
       thread.setDaemon(true);
-      long before = ticker.getAsLong();
       thread.start();
       try {
         TimeUnit.NANOSECONDS.timedJoin(thread, given.toNanos()); // none if 0
       } catch (InterruptedException e) {
         interrupted = true; // the parts are closed all the same
       }
-      if (thread.isAlive()) {
+      boolean running = closing.giveUpIfRunning();
+      Throwable failure = closing.failure(); // final once it ended
+      if (running) {
+        late.add("closing " + part.name());
         LOG.log(Level.WARNING, "stopping: closing " + part.name() + " had not ended after "
-            + Duration.ofNanos(ticker.getAsLong() - before).toMillis() + " ms, what the stop's "
-            + total.toSeconds() + " s left it; it goes on, and ends with the process");
-      } else if (closing.failure instanceof Error e) {
+            + closing.millis() + " ms, what the stop's " + total.toSeconds() + " s left it; it "
+            + "goes on, and ends with the process");
+      } else if (failure instanceof Error e) {
         if (error == null) {
           error = e;
         } else {
           error.addSuppressed(e);
         }
-      } else if (closing.failure != null) {
-        LOG.log(Level.WARNING, "closing " + part.name() + " failed: " + closing.failure);
+      } else if (failure != null) {
+        LOG.log(Level.WARNING, "closing " + part.name() + " failed: " + failure);
       }
     }
     if (interrupted) {
@@ -111,12 +117,16 @@ final class StopDeadline {
     if (error != null) {
       throw error;
     }
+    return List.copyOf(late);
   }
 
   /** One part's close, on its own thread. */
-  private static final class Closing implements Runnable {
+  private final class Closing implements Runnable {
     private final Part part;
-    private volatile Throwable failure;
+    private final long began = ticker.getAsLong();
+    private boolean ended; // guarded by this
+    private boolean late; // given up before it ended; guarded by this
+    private Throwable failure; // guarded by this
 
     Closing(Part part) {
       this.part = part;
@@ -124,11 +134,37 @@ final class StopDeadline {
 
     @Override
     public void run() {
+      Throwable failed = null;
       try {
         part.closeable().close();
       } catch (Throwable e) {
-        failure = e;
+        failed = e;
       }
+      boolean told;
+      synchronized (this) {
+        ended = true;
+        failure = failed;
+        told = late;
+      }
+      if (told) { // the stop has named it as going on: its end comes after the stop
+        LOG.log(failed == null ? Level.INFO : Level.WARNING, "after the stop: closing "
+            + part.name() + " ended " + millis() + " ms after it began"
+            + (failed == null ? "" : ", failing: " + failed));
+      }
+    }
+
+    /** Whether the close has not ended: its end is then logged as after the stop. */
+    synchronized boolean giveUpIfRunning() {
+      late = !ended;
+      return late;
+    }
+
+    synchronized Throwable failure() {
+      return failure;
+    }
+
+    long millis() {
+      return Duration.ofNanos(ticker.getAsLong() - began).toMillis();
     }
   }
 }

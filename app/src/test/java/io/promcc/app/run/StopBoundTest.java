@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,8 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole stop ends within its budget, however its parts hang: a reconcile that outlasts its
  * share, a read of a watched file that ignores its interrupt (a stuck volume) and a certificate
  * source whose close does not end (a Vault client revoking its token from a Vault that does not
- * answer); each part that ran out is named in one warning. Real time, with a budget of 3 s and a
- * generous bound on its end (the parts hang until the test ends).
+ * answer); each part that ran out is named in one warning, and in the last line, and what each
+ * logs once it ends says it comes after the stop; no thread left running keeps the JVM alive. Real
+ * time, with a budget of 3 s and a generous bound on its end (the parts hang until released).
  */
 class StopBoundTest {
   private static final Duration BUDGET = Duration.ofSeconds(3);
@@ -49,11 +51,13 @@ class StopBoundTest {
 
   private final CountDownLatch release = new CountDownLatch(1);
   private final LogCapture logs = LogCapture.of(Controller.class); // StopDeadline's lines too
+  private final LogCapture loopLogs = LogCapture.of(ReconcileLoop.class);
 
   @AfterEach
   void releaseTheHungParts() {
     release.countDown();
     logs.close();
+    loopLogs.close();
   }
 
   @Test
@@ -100,6 +104,31 @@ class StopBoundTest {
         .filter(t -> !threadsBefore.contains(t) && t != runner && t.isAlive()).toList();
     assertEquals(List.of(), left.stream().filter(t -> !t.isDaemon()).map(Thread::getName)
         .toList(), "threads still running after the stop keep the JVM alive");
+    LogRecord stopped = logs.records().get(logs.records().size() - 1);
+    for (String part : List.of("the reconcile that began at ", "closing ClosedAs",
+        "closing FileWatcher")) {
+      assertTrue(stopped.getMessage().startsWith("stopped; still running, to end with the "
+          + "process: ") && stopped.getMessage().contains(part),
+          "the last line does not name " + part + ": " + stopped.getMessage());
+    }
+
+    release.countDown(); // the hung parts end now, after the stop: their lines say so
+    for (Thread thread : left) { // those whose lines are awaited
+      if (List.of("promcc-stop-closing", "promcc-reconcile-loop").contains(thread.getName())) {
+        thread.join(BOUND.toMillis());
+      }
+    }
+    List<String> late = Stream.concat(logs.records().stream(), loopLogs.records().stream())
+        .filter(r -> r.getSequenceNumber() > stopped.getSequenceNumber())
+        .map(LogRecord::getMessage).toList();
+    assertTrue(late.stream().anyMatch(m -> m.startsWith("after the stop: reconcile ")),
+        "the reconcile's line does not say it comes after the stop: " + late);
+    for (String part : List.of("ClosedAs", "FileWatcher")) {
+      assertTrue(late.stream().anyMatch(m -> m.startsWith("after the stop: closing " + part
+          + " ended ")), part + "'s late end is not told: " + late);
+    }
+    assertEquals(List.of(), late.stream().filter(m -> !m.startsWith("after the stop: ")).toList(),
+        "lines after the stop that do not say so");
   }
 
   @Test
