@@ -374,9 +374,17 @@ public final class Controller {
         prometheusWatch, Optional.ofNullable(status)).flatMap(Optional::stream).forEach(all::add);
     List<FolderLock> held = locks;
     locks = List.of();
+    // last: nothing of this controller writes any more
     return stopDeadline().closeInOrder(Stream.concat(all.stream().map(StopDeadline.Part::of),
-        // last: nothing of this controller writes any more
-        Stream.of(new StopDeadline.Part("the folder locks", () -> held.forEach(FolderLock::close))))
-        .toList());
+        lockParts(held).stream()).toList());
+  }
+
+  /**
+   * The parts that release {@code held}, one each: a release that hangs (its lock file on a
+   * volume that stopped answering) holds no other past its time.
+   */
+  static List<StopDeadline.Part> lockParts(List<FolderLock> held) {
+    return held.stream().map(lock -> new StopDeadline.Part("the " + lock.option()
+        + " folder lock", lock)).toList();
   }
 }

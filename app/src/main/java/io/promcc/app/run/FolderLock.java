@@ -69,11 +69,13 @@ public final class FolderLock implements AutoCloseable {
 
   private final FileChannel channel; // null: nothing is held
   private final Object key; // in HELD while held, or null
+  private final String option;
   private boolean closed; // guarded by HELD
 
-  private FolderLock(FileChannel channel, Object key) {
+  private FolderLock(FileChannel channel, Object key, String option) {
     this.channel = channel;
     this.key = key;
+    this.option = option;
   }
 
   /**
@@ -209,13 +211,13 @@ public final class FolderLock implements AutoCloseable {
             + ": " + FileFailures.failed(stepOf(step, e), e)
             + ": a second promcc run on it would not be refused");
         LOG.log(Level.DEBUG, "the lock of " + Quoting.quote(folder.toString()) + " failed", e);
-        return new FolderLock(null, null);
+        return new FolderLock(null, null, option);
       }
       if (key != null) {
         HELD.add(key);
       }
       writePid(channel, lockFile);
-      return new FolderLock(channel, key);
+      return new FolderLock(channel, key, option);
     }
   }
 
@@ -270,7 +272,16 @@ public final class FolderLock implements AutoCloseable {
     }
   }
 
-  /** Releases the lock; the file stays. */
+  /** The option that names the locked folder, e.g. {@code --out}. */
+  String option() {
+    return option;
+  }
+
+  /**
+   * Releases the lock; the file stays. The file is closed outside the lock of this process'
+   * holders: a close that hangs (a volume that stopped answering) holds no other lock's release
+   * or take, and its folder counts as held here until it ends.
+   */
   @Override
   public void close() {
     synchronized (HELD) {
@@ -278,8 +289,10 @@ public final class FolderLock implements AutoCloseable {
         return; // the key may be another holder's by now
       }
       closed = true;
-      closeQuietly(channel); // closing the channel releases its lock
-      if (key != null) {
+    }
+    closeQuietly(channel); // closing the channel releases its lock
+    if (key != null) {
+      synchronized (HELD) {
         HELD.remove(key);
       }
     }

@@ -1,0 +1,187 @@
+package io.promcc.app.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.testing.LogCapture;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The --out and state folder locks are released each in its own part of the stop: a release of
+ * one that hangs (its lock file on a volume that stopped answering) neither holds the other's
+ * release past the stop's budget nor a later take of the other in this process.
+ */
+class HungLockReleaseTest {
+  private static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rwx------");
+  private static final Duration BOUND = Duration.ofSeconds(10);
+
+  @TempDir Path temp;
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final LogCapture log = LogCapture.of(Controller.class); // StopDeadline's lines
+
+  @AfterEach
+  void releaseTheHungClose() {
+    release.countDown();
+    log.close();
+  }
+
+  @Test
+  void aHungReleaseOfTheOutLockHoldsNeitherTheStateLocksReleaseNorItsNextTake() throws Exception {
+    FolderLock out = FolderLock.acquire(temp.resolve("out"), FolderLock.OUT_LOCK, MODE, "--out",
+        "the same files", file -> new CloseHangs(FileChannel.open(file, StandardOpenOption.CREATE,
+            StandardOpenOption.READ, StandardOpenOption.WRITE), release));
+    FolderLock state = FolderLock.acquire(temp.resolve("state"), Controller.STATE_LOCK, MODE,
+        "--state-dir", "the same key");
+    StopDeadline deadline = new StopDeadline(Duration.ofSeconds(1), System::nanoTime);
+
+    long before = System.nanoTime();
+    deadline.closeInOrder(Controller.lockParts(List.of(out, state)));
+    Duration took = Duration.ofNanos(System.nanoTime() - before);
+
+    CompletableFuture<FolderLock> again = CompletableFuture.supplyAsync(() -> FolderLock
+        .acquire(temp.resolve("state"), Controller.STATE_LOCK, MODE, "--state-dir", "the key"));
+    try {
+      again.get(BOUND.toMillis(), TimeUnit.MILLISECONDS).close();
+    } catch (TimeoutException e) {
+      throw new AssertionError("taking the state lock again waited for the hung release");
+    } catch (ExecutionException e) {
+      throw new AssertionError("the state lock was not released: " + e.getCause());
+    }
+    assertTrue(took.compareTo(BOUND) < 0, "the locks' release took " + took);
+    assertEquals(List.of("stopping: closing the --out folder lock had not ended after"),
+        log.messages().stream().map(m -> m.substring(0, m.indexOf(" after") + 6)).toList());
+  }
+
+  /** A lock file's channel whose close hangs, ignoring interrupts, until {@code release}. */
+  private static final class CloseHangs extends FileChannel {
+    private final FileChannel channel;
+    private final CountDownLatch release;
+
+    CloseHangs(FileChannel channel, CountDownLatch release) {
+      this.channel = channel;
+      this.release = release;
+    }
+
+    @Override
+    protected void implCloseChannel() throws IOException {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          release.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      channel.close();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      return channel.read(dst);
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+      return channel.read(dsts, offset, length);
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      return channel.write(src);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+      return channel.write(srcs, offset, length);
+    }
+
+    @Override
+    public long position() throws IOException {
+      return channel.position();
+    }
+
+    @Override
+    public FileChannel position(long newPosition) throws IOException {
+      channel.position(newPosition);
+      return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+      return channel.size();
+    }
+
+    @Override
+    public FileChannel truncate(long size) throws IOException {
+      channel.truncate(size);
+      return this;
+    }
+
+    @Override
+    public void force(boolean metaData) throws IOException {
+      channel.force(metaData);
+    }
+
+    @Override
+    public long transferTo(long position, long count, WritableByteChannel target)
+        throws IOException {
+      return channel.transferTo(position, count, target);
+    }
+
+    @Override
+    public long transferFrom(ReadableByteChannel src, long position, long count)
+        throws IOException {
+      return channel.transferFrom(src, position, count);
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+      return channel.read(dst, position);
+    }
+
+    @Override
+    public int write(ByteBuffer src, long position) throws IOException {
+      return channel.write(src, position);
+    }
+
+    @Override
+    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+      return channel.map(mode, position, size);
+    }
+
+    @Override
+    public FileLock lock(long position, long size, boolean shared) throws IOException {
+      return channel.lock(position, size, shared);
+    }
+
+    @Override
+    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+      return channel.tryLock(position, size, shared);
+    }
+  }
+}
