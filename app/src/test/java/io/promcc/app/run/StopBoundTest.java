@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.app.local.FileWatcher;
+import io.promcc.app.loop.ReconcileLoop;
 import io.promcc.app.settings.RunSettings;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.port.CertificateObservation;
