@@ -29,13 +29,12 @@ import okhttp3.internal.http2.StreamResetException;
  * ConnectException} for ECONNREFUSED and for the system's own connect timeout, ETIMEDOUT (which
  * comes before OkHttp's 10 s where net.ipv4.tcp_syn_retries is 2 or less), a {@link
  * NoRouteToHostException} for EHOSTUNREACH and a plain {@link SocketException} for the rest,
- * "Network is unreachable" among them: only the C locale's "Connection refused" is told a
- * refusal alone. Stateless.
+ * "Network is unreachable" among them: a refusal is told by its words in the JVM's language
+ * ({@link RefusalWords}), any other words of a ConnectException as a refusal or the system's
+ * timeout. Stateless.
  */
 final class NoAnswerText {
   private static final String FAILED_TO_CONNECT = "Failed to connect to ";
-  /** ECONNREFUSED's words in the C locale (and English ones). */
-  private static final String REFUSED = "Connection refused";
 
   private NoAnswerText() {}
 
@@ -111,12 +110,12 @@ final class NoAnswerText {
     String at = chain.stream().map(Throwable::getMessage)
         .filter(m -> m != null && m.startsWith(FAILED_TO_CONNECT))
         .map(m -> " at " + m.substring(m.lastIndexOf('/') + 1)).findFirst().orElse("");
-    if (root instanceof ConnectException && REFUSED.equalsIgnoreCase(root.getMessage())) {
+    if (root instanceof ConnectException && RefusalWords.refused(root.getMessage())) {
       return "connection refused" + at + ", for " + server + ": nothing listens there; check "
           + "the address and port of the api server, or of its proxy, and that it runs";
     }
     if (root instanceof ConnectException) {
-      // the system's own connect timeout, or a refusal in the language of LANG: its words say
+      // the system's own connect timeout (or words the JVM does not give a refusal): quoted
       return "no connection" + at + ", for " + server + " (" + quote(String.valueOf(
           root.getMessage())) + "): refused (nothing listens there), or not answered within "
           + "the system's own connect timeout; check the address and port of the api server, "

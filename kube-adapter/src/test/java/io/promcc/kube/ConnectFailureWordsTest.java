@@ -3,13 +3,16 @@ package io.promcc.kube;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.util.ClientBuilder;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.NoRouteToHostException;
+import java.net.ServerSocket;
 import java.net.SocketException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -42,9 +45,28 @@ class ConnectFailureWordsTest {
         + "proxy, and that it runs", FailureText.describe(refused, SERVER));
   }
 
-  /** Its words in another language may be a refusal's or a timeout's: they are quoted. */
+  /** A port nothing listens on (bound, then closed): the socket's own refusal. */
+  @Test
+  void aRealRefusalIsToldSo() throws IOException {
+    int port;
+    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      port = closed.getLocalPort();
+    }
+    String server = "http://127.0.0.1:" + port;
+
+    assertEquals("connection refused at 127.0.0.1:" + port + ", for the api server \"" + server
+        + "\": nothing listens there; check the address and port of the api server, or of its "
+        + "proxy, and that it runs", FailureText.describe(failedRead(server, null), server));
+  }
+
+  /**
+   * Words that are not those this JVM gets for a refusal may be a timeout's: they are quoted
+   * ({@link RefusalInAnyLanguageTest} has a JVM of its own refused in German).
+   */
   @Test
   void aConnectFailureInAnotherLanguageIsToldWithTheSystemsWords() {
+    assumeFalse(RefusalWords.probe().orElse("").equals("Verbindungsaufbau abgelehnt"),
+        "this JVM's own language is German");
     ApiException refused = failedRead(SERVER,
         new ConnectException("Verbindungsaufbau abgelehnt"));
 
