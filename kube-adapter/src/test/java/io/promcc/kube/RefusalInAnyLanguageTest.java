@@ -15,11 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A refused connect is told a refusal whatever the language of the C library's words: a JVM of
  * its own runs under LC_ALL=C.UTF-8 and LANGUAGE=de, where glibc translates strerror without a
- * German locale installed ("Verbindungsaufbau abgelehnt"), and the read it makes is refused by a
- * real port. Skipped where the C library has no German words (no libc.mo for de).
+ * German locale installed ("Verbindungsaufbau abgelehnt"), and the connect it makes is refused
+ * by a real port. Skipped where the C library has no German words (no libc.mo for de).
  */
 class RefusalInAnyLanguageTest {
-  /** A JVM's start and one refused call; generous for a busy 2-core machine. */
+  /** A JVM's start and one refused connect; generous for a busy 2-core machine. */
   private static final long CHILD_SECONDS = 120;
   private static final long MAX_OUTPUT = 64 * 1024;
 
@@ -40,7 +40,8 @@ class RefusalInAnyLanguageTest {
     Path output = temp.resolve("output.txt");
     Path errors = temp.resolve("errors.txt");
     ProcessBuilder builder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
         System.getProperty("java.class.path"), RefusedReadWords.class.getName())
         .redirectOutput(output.toFile()).redirectError(errors.toFile());
     builder.environment().put("LC_ALL", "C.UTF-8");
