@@ -26,7 +26,10 @@ import java.util.concurrent.TimeUnit;
  * ended during does not count: the load holds Prometheus' answers to it for as long as it takes
  * (tens of seconds for a large config), and the reconcile tells how it ended. An answer after a
  * probe without one (or the first answer) is told to {@code answersAgain}: the loop retries a
- * reconcile that found Prometheus unavailable then, not at the end of its backoff.
+ * reconcile that found Prometheus unavailable then, not at the end of its backoff. A probe
+ * without an answer that a reload overlapped is none for that either: the answer after it is
+ * not told, so a reconcile that found Prometheus unavailable for a load past its timeout keeps
+ * its backoff.
  *
  * <p>Thread-safe: {@link #start()} once, {@link #close()} from any thread.
  */
@@ -112,8 +115,9 @@ final class PrometheusWatch implements AutoCloseable {
       if (closed.getCount() == 0) {
         return; // the stop interrupted it: no verdict on Prometheus
       }
-      answering = false;
-      health.prometheusUnanswered(mark.getAsLong(), String.valueOf(e.getMessage()));
+      if (health.prometheusUnanswered(mark.getAsLong(), String.valueOf(e.getMessage()))) {
+        answering = false; // one a reload overlapped is no verdict: the next answer is no news
+      }
       metrics.probed(false); // one a reload overlapped too: it failed, though readiness waits
       return;
     }

@@ -240,12 +240,15 @@ public final class LoopHealth implements Health {
    *
    * @param mark what {@link #prometheusProbeStarts()} gave as the probe started
    * @param why what failed, one line, never a secret
+   * @return whether it counted: false for one a reload overlapped, which is no verdict
    */
-  public synchronized void prometheusUnanswered(long mark, String why) {
+  public synchronized boolean prometheusUnanswered(long mark, String why) {
     requireNonNull(why, "why == null");
     if (mark == reloadEdges && !reloadInFlight) {
       prometheus.unanswered(clock.instant(), why);
+      return true;
     }
+    return false;
   }
 
   /**
