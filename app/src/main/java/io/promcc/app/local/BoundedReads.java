@@ -24,9 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * interrupt stops a read). A read that does not end within the bound holds its reader thread
  * only: the caller goes on with the path taken as unchanged, and is warned once (the path, the
  * bound). While it has not ended no other read of that path begins (one thread held per hung
- * path, not one per check), and its end, at info level with how long it took, hands its result
- * to the next read asked for, so watching resumes. A read under way that is not yet overdue is
- * shared by those who ask for the same path meanwhile.
+ * path, not one per check), and its end hands its result to the next read asked for, so
+ * watching resumes. A path whose reads go on taking longer than the bound (a volume that
+ * answers, slowly) is one hang, not one per read: it is warned of once, and its end, at info
+ * level, is told once the first of its reads ends within the bound again, with how long the
+ * last late one took, how many there were and the longest. A read under way that is not yet
+ * overdue is shared by those who ask for the same path meanwhile.
  *
  * <p>The shared {@link FileWatcher} reads every watched path through one of these, and
  * {@link BoundedFileWatch} its single file. Thread-safe. {@link #close()} interrupts the
@@ -40,6 +43,14 @@ final class BoundedReads implements AutoCloseable {
   private final System.Logger log;
   private final ExecutorService threads;
   private final Map<Path, Pending> pending = new HashMap<>(); // guarded by this
+  private final Map<Path, Hang> hangs = new HashMap<>(); // guarded by this
+
+  /** A path whose reads took longer than the bound, until one ends within it. */
+  private static final class Hang {
+    int late; // reads that ended after the bound
+    Duration last = Duration.ZERO;
+    Duration longest = Duration.ZERO;
+  }
 
   /** A read asked for: its result, once it ends. */
   static final class Pending {
@@ -120,15 +131,26 @@ final class BoundedReads implements AutoCloseable {
    * @throws InterruptedException if the waiting thread is interrupted (a close)
    */
   Look await(Pending read, long deadline) throws InterruptedException {
+    return await(read, deadline, true);
+  }
+
+  /**
+   * As {@link #await(Pending, long)}; a read not ended by the deadline is given up and warned
+   * of only if {@code giveUp}: else it is left under way, for the next who asks to wait for.
+   */
+  Look await(Pending read, long deadline, boolean giveUp) throws InterruptedException {
     Look look;
     try {
       look = read.future.get(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       synchronized (this) {
-        if (read.warned) {
+        if (read.warned || !giveUp) {
           return null;
         }
         read.warned = true;
+        if (hangs.putIfAbsent(read.path, new Hang()) != null) {
+          return null; // the path's reads have been late since that warning: one hang
+        }
       }
       log.log(Level.WARNING, "reading " + read.path + " did not end within " + bound + " (is"
           + " its volume hanging?): taken as unchanged, and not read again until that read "
@@ -146,6 +168,21 @@ final class BoundedReads implements AutoCloseable {
     return await(read, System.nanoTime() + bound.toNanos());
   }
 
+  /**
+   * What a read of {@code path} finds, waited for until {@code deadline} (see {@link
+   * #await(Pending, long, boolean)}); null if it did not end, or if the waiting thread is
+   * interrupted (the interrupt kept).
+   */
+  Look look(Path path, PathState previous, long deadline, boolean giveUp) {
+    Pending read = start(path, previous);
+    try {
+      return read == null ? null : await(read, deadline, giveUp);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
   /** Interrupts the reader threads and lets no read begin. Idempotent. */
   @Override
   public void close() {
@@ -153,17 +190,27 @@ final class BoundedReads implements AutoCloseable {
   }
 
   private void ended(Pending read) {
-    boolean late;
+    Hang over;
     synchronized (this) {
       pending.remove(read.path, read);
-      late = read.warned;
-      read.warned = false; // logged once, by the first who takes its result
+      boolean late = read.warned;
+      read.warned = false; // counted once, by the first who takes its result
+      Hang hang = hangs.get(read.path);
+      if (hang == null) {
+        return;
+      }
+      if (late) {
+        hang.late++;
+        hang.last = Duration.ofNanos(System.nanoTime() - read.since);
+        hang.longest = hang.longest.compareTo(hang.last) >= 0 ? hang.longest : hang.last;
+        return; // the hang goes on until a read ends within the bound
+      }
+      over = hangs.remove(read.path);
     }
-    if (late) {
-      log.log(Level.INFO, "reading " + read.path + ", which did not end within " + bound
-          + ", ended after " + Duration.ofNanos(System.nanoTime() - read.since)
-          + ": it is checked again");
-    }
+    log.log(Level.INFO, "reading " + read.path + ", which did not end within " + bound
+        + ", ended after " + over.last + " (" + over.late + (over.late == 1 ? " read" : " reads")
+        + " in a row took longer than " + bound + ", the longest " + over.longest
+        + "); the read after them ended within it: it is checked as before");
   }
 
   private Look look(Path path, PathState previous) {

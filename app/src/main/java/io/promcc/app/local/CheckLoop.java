@@ -32,13 +32,6 @@ final class CheckLoop implements Runnable {
     /** Whether the watcher is closed: the loop ends. */
     boolean isClosed();
 
-    /**
-     * Adds the folders of {@code key}'s events to {@code touched}.
-     *
-     * @return whether events were lost (then every watch must be checked)
-     */
-    boolean collect(WatchKey key, Set<Path> touched);
-
     /** Checks the watches in {@code folders} (all if null) and runs the changed ones' listeners. */
     void check(Set<Path> folders);
   }
@@ -51,7 +44,7 @@ final class CheckLoop implements Runnable {
 
   /**
    * @param checkInterval how often every watched path is checked regardless of events
-   * @param events the watcher's file events (polled without its lock)
+   * @param events the watcher's file events (polled and collected without its lock)
    * @param ticker nanoseconds, as {@link System#nanoTime()}
    * @param sleeper the wait for the next check without file events; ends when interrupted
    */
@@ -79,7 +72,7 @@ final class CheckLoop implements Runnable {
             WatchKey key = events.poll(wait);
             long until = ticker.getAsLong() + MAX_COALESCE_NANOS;
             while (key != null) {
-              everything |= checks.collect(key, touched);
+              everything |= events.collect(key, touched);
               key = ticker.getAsLong() - until < 0 ? events.poll(COALESCE_NANOS) : null;
             }
           }

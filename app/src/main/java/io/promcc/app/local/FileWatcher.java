@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.port.Sleeper;
 import java.nio.file.Path;
-import java.nio.file.WatchKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,9 +39,11 @@ import java.util.function.LongSupplier;
  * it ends ({@link ReadRound}), so a read that hangs (an NFS or FUSE volume that stops answering)
  * holds back only its own path: it is warned of once, the path keeps its last state (no change
  * is told of it, nor that it went), it is not read again until that read ends, and then it is
- * checked as before. {@link #watch} waits for its first read as long at most (a path whose
- * first read did not end runs its listener once that read ends), and {@link #close()} for no
- * read.
+ * checked as before. No folder is registered for file events under the lock either: each
+ * registration runs on a thread of its own, and one that hangs is warned of once and holds back
+ * no other watch ({@link EventFolders}). {@link #watch} waits 10 s at most in all for its reads
+ * and registrations (a path whose first read did not end runs its listener once that read ends),
+ * and {@link #close()} for none.
  *
  * <p>Listeners carry no data: they re-read what they watch. They run one after another on the
  * watcher's thread (or the caller's, for {@link #checkNow()}), never while a lock of the watcher
@@ -90,7 +91,7 @@ public final class FileWatcher implements AutoCloseable {
   private final AtomicLong filesRead = new AtomicLong();
   private final BoundedReads reads;
   private final Object lock = new Object();
-  private final EventFolders events; // guarded by lock, except poll and close
+  private final EventFolders events; // its own lock, taken under this one
   private final CheckLoop loop;
   private final StopBudget stops;
   // guarded by lock
@@ -109,7 +110,7 @@ public final class FileWatcher implements AutoCloseable {
     public void drop(Registration registration) {
       synchronized (lock) {
         if (registrations.remove(registration) && !closed) {
-          syncFolderWatches();
+          syncFolderWatches(); // drops at once; a folder still needed is registered in the back
         }
       }
     }
@@ -147,6 +148,14 @@ public final class FileWatcher implements AutoCloseable {
    */
   FileWatcher(Duration checkInterval, Clock clock, boolean fileEvents, StateReader reader,
       LongSupplier ticker, Sleeper sleeper, StopBudget stops, Duration readBound) {
+    this(checkInterval, clock, fileEvents, reader, ticker, sleeper, stops, readBound,
+        EventFolders.PLATFORM);
+  }
+
+  /** As above, folders registered for file events by {@code registrar} (a seam for tests). */
+  FileWatcher(Duration checkInterval, Clock clock, boolean fileEvents, StateReader reader,
+      LongSupplier ticker, Sleeper sleeper, StopBudget stops, Duration readBound,
+      EventFolders.Registrar registrar) {
     requireNonNull(checkInterval, "checkInterval == null");
     this.stops = requireNonNull(stops, "stops == null");
     if (checkInterval.isNegative() || checkInterval.isZero()) {
@@ -158,18 +167,11 @@ public final class FileWatcher implements AutoCloseable {
     requireNonNull(sleeper, "sleeper == null");
     this.reads = new BoundedReads("promcc-file-watcher", readBound, reader != null ? reader
         : (path, previous, now) -> PathState.of(path, previous, now, filesRead), clock, LOG);
-    this.events = new EventFolders(fileEvents);
+    this.events = new EventFolders(fileEvents, registrar, readBound);
     this.loop = new CheckLoop(checkInterval, events, ticker, sleeper, new CheckLoop.Checks() {
       @Override
       public boolean isClosed() {
         return FileWatcher.this.isClosed();
-      }
-
-      @Override
-      public boolean collect(WatchKey key, Set<Path> touched) {
-        synchronized (lock) {
-          return events.collect(key, touched);
-        }
       }
 
       @Override
@@ -182,8 +184,8 @@ public final class FileWatcher implements AutoCloseable {
   /**
    * Watches {@code path} (a file or a folder, existing or not) and runs {@code listener} after
    * each change of its content. What the path holds now is the starting point: this call runs
-   * no listener, and waits for its read at most 10 s. Works before {@link #start()}, which
-   * begins the background checks.
+   * no listener, and waits at most 10 s in all for its reads and its folders' registration for
+   * file events. Works before {@link #start()}, which begins the background checks.
    *
    * @throws IllegalStateException if the watcher is closed
    */
@@ -193,20 +195,24 @@ public final class FileWatcher implements AutoCloseable {
     Registration registration = new Registration(path.toAbsolutePath().normalize(), listener,
         lock, owner);
     requireOpen();
-    BoundedReads.Look first = look(registration.path, null);
+    long deadline = System.nanoTime() + reads.bound().toNanos(); // one bound for all it waits
+    BoundedReads.Look first = reads.look(registration.path, null, deadline, true);
+    List<EventFolders.Registering> begun;
     synchronized (lock) {
       requireOpen();
       registration.begin(first);
       registrations.add(registration);
-      if (!syncFolderWatches() || first == null) {
-        return registration;
-      }
+      begun = syncFolderWatches();
     }
-    // a change between the first look and the new folder watch would go unseen
-    BoundedReads.Look again = look(registration.path, first.state());
+    if (first == null || !events.added(begun, deadline)) {
+      return registration;
+    }
+    // a change between the first look and the new folder watch would go unseen; a read that
+    // has not ended by the deadline keeps the first state, and the next check takes it
+    BoundedReads.Look again = reads.look(registration.path, first.state(), deadline, false);
     synchronized (lock) {
       if (registration.begin(again)) {
-        syncFolderWatches();
+        syncFolderWatches(); // registered in the back: the checks read it anyway
       }
     }
     return registration;
@@ -275,9 +281,7 @@ public final class FileWatcher implements AutoCloseable {
 
   /** Whether platform file events are in use (false: periodic checks only). */
   boolean usesFileEvents() {
-    synchronized (lock) {
-      return events.active();
-    }
+    return events.active();
   }
 
   /** Whether the background thread is running. */
@@ -331,9 +335,11 @@ public final class FileWatcher implements AutoCloseable {
       }
     }
     boolean[] changed = new boolean[1];
-    ReadRound.Take take = (path, look) -> take(checked.get(path), look, changed);
+    List<EventFolders.Registering> begun = new ArrayList<>();
+    ReadRound.Take take = (path, look) -> take(checked.get(path), look, changed, begun);
     try {
-      if (ReadRound.run(reads, last, take)) {
+      ReadRound.run(reads, last, take);
+      if (events.await(begun, System.nanoTime() + reads.bound().toNanos())) {
         // a folder newly watched (it appeared, a link moved): what changed in it before its
         // watch began has no event, so look once more
         ReadRound.run(reads, last, take);
@@ -347,51 +353,39 @@ public final class FileWatcher implements AutoCloseable {
   /**
    * Takes {@code look} as the state of the {@code ofOnePath} registrations and runs the
    * listeners of those whose content changed (or that asked for a recheck, or whose first read
-   * never ended), outside the lock.
-   *
-   * @return whether a folder was newly registered for file events
+   * never ended), outside the lock; adds the registrations of folders it begins to
+   * {@code begun}.
    */
-  private boolean take(List<Registration> ofOnePath, BoundedReads.Look look, boolean[] changed) {
+  private void take(List<Registration> ofOnePath, BoundedReads.Look look, boolean[] changed,
+      List<EventFolders.Registering> begun) {
     List<Registration> run = new ArrayList<>();
-    boolean newFolder;
     synchronized (lock) {
       if (closed) {
-        return false;
+        return;
       }
       for (Registration registration : ofOnePath) {
         if (registration.take(look) && registrations.contains(registration)) {
           run.add(registration);
         }
       }
-      newFolder = syncFolderWatches();
+      begun.addAll(syncFolderWatches());
     }
     changed[0] |= !run.isEmpty();
     run.forEach(Registration::run);
-    return newFolder;
-  }
-
-  /** What a read of {@code path} finds, waited for at most the bound; null if not ended. */
-  private BoundedReads.Look look(Path path, PathState previous) {
-    BoundedReads.Pending read = reads.start(path, previous);
-    try {
-      return read == null ? null : reads.await(read);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
   }
 
   /**
-   * Registers the folders the watches need (as they appear) and drops the others.
+   * Drops the folders the watches no longer need and begins the registration of those they
+   * need (as they appear); touches no file, so it may be called under the lock.
    *
-   * @return whether a folder was newly registered
+   * @return the registrations begun, to be waited for outside the lock
    */
-  private boolean syncFolderWatches() {
+  private List<EventFolders.Registering> syncFolderWatches() {
     // guarded by lock
     Set<Path> needed = new LinkedHashSet<>();
     for (Registration registration : registrations) {
       needed.addAll(registration.folders);
     }
-    return !closed && events.sync(needed, "every " + checkInterval);
+    return closed ? List.of() : events.sync(needed, "every " + checkInterval);
   }
 }

@@ -23,12 +23,8 @@ final class ReadRound {
   /** Where the round's results go. */
   @FunctionalInterface
   interface Take {
-    /**
-     * Takes what a read of {@code path} found (and runs the listeners of a change).
-     *
-     * @return whether a folder was newly registered for file events
-     */
-    boolean take(Path path, BoundedReads.Look look);
+    /** Takes what a read of {@code path} found (and runs the listeners of a change). */
+    void take(Path path, BoundedReads.Look look);
   }
 
   private ReadRound() {}
@@ -38,10 +34,9 @@ final class ReadRound {
    * bound.
    *
    * @param last each path's last state, whose hashes its read may reuse (null if none)
-   * @return whether a folder was newly registered for file events
    * @throws InterruptedException if the checking thread is interrupted (a close)
    */
-  static boolean run(BoundedReads reads, Map<Path, PathState> last, Take to)
+  static void run(BoundedReads reads, Map<Path, PathState> last, Take to)
       throws InterruptedException {
     List<BoundedReads.Pending> left = new ArrayList<>();
     for (Map.Entry<Path, PathState> path : last.entrySet()) {
@@ -51,7 +46,6 @@ final class ReadRound {
       }
     }
     long deadline = System.nanoTime() + reads.bound().toNanos();
-    boolean newFolder = false;
     while (!left.isEmpty()) {
       awaitAny(left, deadline);
       boolean overdue = deadline - System.nanoTime() <= 0;
@@ -61,12 +55,11 @@ final class ReadRound {
           i.remove();
           BoundedReads.Look look = reads.await(read, deadline); // null: not ended, warned of
           if (look != null) {
-            newFolder |= to.take(read.path, look);
+            to.take(read.path, look);
           }
         }
       }
     }
-    return newFolder;
   }
 
   /** Waits until one of {@code reads} has ended, or the deadline. */

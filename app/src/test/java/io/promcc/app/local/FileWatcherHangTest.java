@@ -106,6 +106,37 @@ class FileWatcherHangTest {
   }
 
   @Test
+  void aWatchWaitsForItsFirstReadAndTheReadAfterItsNewFolderNoLongerThanTheBoundInAll()
+      throws Exception {
+    Duration bound = Duration.ofSeconds(2);
+    Path token = Files.writeString(temp.resolve("token"), "hvs.first\n").toAbsolutePath();
+    long before = System.nanoTime();
+    long slowUntil = before + TimeUnit.MILLISECONDS.toNanos(1400);
+    watcher = new FileWatcher(INTERVAL, MutableClock.startingNow(), true, (path, last, now) -> {
+      if (last == null) { // the first read: a slow volume, 1.4 s of the 2 s
+        for (long left = slowUntil - System.nanoTime(); left > 0;
+            left = slowUntil - System.nanoTime()) {
+          LockSupport.parkNanos(left);
+        }
+      } else {
+        volume.hanging = token; // the read after the new folder's registration hangs
+      }
+      return volume.read(path, last, now);
+    }, System::nanoTime, Sleeper.SYSTEM, new StopBudget(), bound);
+    AtomicInteger runs = new AtomicInteger();
+
+    calls.within("a watch whose second read hangs", () -> watcher.watch(token,
+        runs::incrementAndGet));
+    Duration watch = Duration.ofNanos(System.nanoTime() - before);
+
+    assertTrue(volume.readBegun.await(0, TimeUnit.SECONDS), "the second read hung");
+    // waiting the bound for each read, it would have waited 3.4 s at least
+    assertTrue(watch.compareTo(bound.plusMillis(1300)) < 0, "the watch waited " + bound
+        + " at most in all for its reads, not " + bound + " for each: " + watch);
+    assertEquals(0, runs.get(), "no listener run: the path keeps what its first read found");
+  }
+
+  @Test
   void theCloseWaitsForNoReadThatHangs() throws Exception {
     watcher(new StopBudget());
     Path certs = Files.createDirectories(temp.resolve("certs"));

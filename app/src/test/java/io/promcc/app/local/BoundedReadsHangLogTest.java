@@ -1,0 +1,79 @@
+package io.promcc.app.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.testing.LogCapture;
+import io.promcc.core.testing.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A path whose every read takes longer than the bound (a volume that answers, slowly) is one
+ * hang: warned of once, and its end (the first read within the bound again) told once, with how
+ * many reads were late and the longest, not two lines per read. The reads are let go one at a
+ * time by the test; no wait but the bound's (50 ms).
+ */
+class BoundedReadsHangLogTest {
+  private static final Duration BOUND = Duration.ofMillis(50);
+  private static final String WARNING = "did not end within PT0.05S (is its volume hanging?)";
+
+  @TempDir Path temp;
+
+  private final Semaphore answers = new Semaphore(0);
+  private final HungVolume volume = new HungVolume();
+  private volatile boolean slow = true;
+  private BoundedReads reads;
+
+  @AfterEach
+  void releaseTheVolume() {
+    slow = false;
+    answers.release(100);
+    volume.back.countDown();
+    reads.close();
+  }
+
+  @Test
+  void readsThatAllTakeLongerThanTheBoundAreOneHangWarnedOnceAndEndedOnce() throws Exception {
+    Path profile = Files.writeString(temp.resolve("profile.yml"), "jobs: []\n").toAbsolutePath();
+    reads = new BoundedReads("test", BOUND, (path, previous, now) -> {
+      if (slow) {
+        answers.acquireUninterruptibly(); // a slow volume: each read ends when let go
+      }
+      return volume.read(path, previous, now);
+    }, MutableClock.startingNow(), System.getLogger(BoundedReads.class.getName()));
+    try (LogCapture log = LogCapture.of(BoundedReads.class)) {
+      PathState last = null;
+      for (int read = 1; read <= 3; read++) {
+        BoundedReads.Pending pending = reads.start(profile, last);
+        assertNull(reads.await(pending), "read " + read + " is late");
+        answers.release();
+        BoundedReads.Look late = pending.future.get(30, TimeUnit.SECONDS);
+        assertNotNull(reads.await(reads.start(profile, last)), "its late result is taken");
+        last = late.state();
+      }
+      slow = false;
+      assertNotNull(reads.await(reads.start(profile, last)), "a read within the bound");
+
+      List<String> lines = log.messages();
+      assertEquals(1, lines.stream().filter(m -> m.contains(WARNING)).count(),
+          "one warning for the hang: " + lines);
+      assertEquals(2, lines.size(), "one line for the hang and one for its end: " + lines);
+      String end = lines.get(1);
+      assertTrue(end.startsWith("reading " + profile + ", which did not end within PT0.05S,"
+          + " ended after "), end);
+      assertTrue(end.contains("3 reads in a row took longer than PT0.05S, the longest "), end);
+      assertTrue(end.endsWith("; the read after them ended within it: it is checked as before"),
+          end);
+    }
+  }
+}
