@@ -67,6 +67,7 @@ public final class ClusterFileSource implements GuestClusterSource {
   private final Object reloading = new Object();
   /** A change's reads: their waits for the file to hold still are off the watcher's thread. */
   private final CoalescedRuns reads;
+  private final StartReads startReads; // the first read's bound
   // guarded by lock
   private boolean started;
   private boolean closed;
@@ -118,7 +119,14 @@ public final class ClusterFileSource implements GuestClusterSource {
    */
   ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors, LongSupplier ticker,
       Sleeper sleeper, Reader reader, Waiter waiter, Executor executor) {
+    this(file, watcher, errors, ticker, sleeper, reader, waiter, executor, new StartReads());
+  }
+
+  /** As above, the first read at {@link #start()} waited for as {@code startReads} say. */
+  ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors, LongSupplier ticker,
+      Sleeper sleeper, Reader reader, Waiter waiter, Executor executor, StartReads startReads) {
     requireNonNull(reader, "reader == null");
+    this.startReads = requireNonNull(startReads, "startReads == null");
     this.file = requireNonNull(file, "file == null").toAbsolutePath().normalize();
     this.watcher = requireNonNull(watcher, "watcher == null");
     this.errors = requireNonNull(errors, "errors == null");
@@ -136,9 +144,12 @@ public final class ClusterFileSource implements GuestClusterSource {
   }
 
   /**
-   * Watches the file and reads it once. Returns at once, whether or not the file is good.
+   * Watches the file and reads it once, that read waited for at most 10 s ({@link StartReads}).
+   * Returns then, whether or not the file is good.
    *
    * @throws IllegalStateException if the source (or the watcher) is closed
+   * @throws io.promcc.core.model.ValidationException if that read did not end within 10 s (its
+   *     volume hangs), naming the file: nothing it finds later is applied once the source closes
    */
   @Override
   public void start() {
@@ -162,7 +173,12 @@ public final class ClusterFileSource implements GuestClusterSource {
       watch = registered;
     }
     watcher.start();
-    reload(); // after the watch, so that no change between the two is missed
+    // after the watch, so that no change between the two is missed; on a reader thread, as
+    // its volume may hang
+    startReads.read(file, "clusters file", () -> {
+      reload();
+      return null;
+    });
   }
 
   /**

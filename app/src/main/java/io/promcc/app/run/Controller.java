@@ -128,6 +128,9 @@ public final class Controller {
    *     or, with the local CA, to the state folder; nothing was started
    * @throws IOException if the status address cannot be bound; nothing was started, and no
    *     folder made
+   * @throws io.promcc.core.model.ValidationException if a source's read of its file at start
+   *     did not end within 10 s ({@link io.promcc.app.local.StartReads}); what was started is
+   *     closed
    */
   public void start() throws IOException {
     // first: a port in use refuses the start before any folder is made

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.promcc.app.InputFiles;
 import io.promcc.app.SourceErrors;
 import io.promcc.app.local.SettledRead;
+import io.promcc.app.local.StartReads;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.PromccException;
 import io.promcc.core.model.Quoting;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The planner's inputs that come from the user's files (the base config and the scrape profile),
@@ -46,6 +49,7 @@ final class PlanInputs {
   private final Optional<SettledRead> baseSettling;
   private final Optional<SettledRead> profileSettling;
   private final BiFunction<String, String, BaseConfig> parser;
+  private final StartReads startReads;
   private volatile Planner current;
   /** The texts {@link #current} was read from. */
   private Optional<String> takenProfile;
@@ -82,7 +86,18 @@ final class PlanInputs {
   PlanInputs(Optional<Path> baseConfig, Optional<Path> profile, ControllerSettings settings,
       SourceErrors errors, LongSupplier ticker, Sleeper sleeper,
       BiFunction<String, String, BaseConfig> parser) {
+    this(baseConfig, profile, settings, errors, ticker, sleeper, parser, new StartReads());
+  }
+
+  /**
+   * As above, the reads at start (this constructor's, and {@link #atStart}'s) waited for as
+   * {@code startReads} say (a seam for tests).
+   */
+  PlanInputs(Optional<Path> baseConfig, Optional<Path> profile, ControllerSettings settings,
+      SourceErrors errors, LongSupplier ticker, Sleeper sleeper,
+      BiFunction<String, String, BaseConfig> parser, StartReads startReads) {
     this.parser = requireNonNull(parser, "parser == null");
+    this.startReads = requireNonNull(startReads, "startReads == null");
     this.baseConfig = requireNonNull(baseConfig, "baseConfig == null");
     this.profile = requireNonNull(profile, "profile == null");
     this.settings = requireNonNull(settings, "settings == null");
@@ -92,10 +107,30 @@ final class PlanInputs {
     baseConfig.ifPresent(file -> errors.declared("base-config"));
     profile.ifPresent(file -> errors.declared("profile"));
     // at start a file is read as it is: there is no last good one to keep while waiting, and
-    // one being written fails the start (exit 2) as a bad setting, to be run again
-    this.takenProfile = profile.map(p -> InputFiles.text(p, "profile"));
-    this.takenBase = baseConfig.map(p -> InputFiles.text(p, "base config"));
+    // one being written fails the start (exit 2) as a bad setting, to be run again; so does
+    // one whose read does not end within 10 s (its volume hangs)
+    this.takenProfile = profile.map(p -> startReads.read(p, "profile",
+        () -> InputFiles.text(p, "profile")));
+    this.takenBase = baseConfig.map(p -> startReads.read(p, "base config",
+        () -> InputFiles.text(p, "base config")));
     this.current = read(takenProfile, takenBase);
+  }
+
+  /**
+   * Runs {@code reload} (a read of the files again at start, once they are watched) on a reader
+   * thread, waited for at most 10 s as the first reads are.
+   *
+   * @throws ValidationException naming the files if it did not end in time
+   */
+  void atStart(Runnable reload) {
+    List<Path> files = Stream.of(baseConfig, profile).flatMap(Optional::stream).toList();
+    String subject = Stream.of(baseConfig.map(p -> "base config " + Quoting.quote(p.toString())),
+        profile.map(p -> "profile " + Quoting.quote(p.toString()))).flatMap(Optional::stream)
+        .collect(Collectors.joining(" and "));
+    startReads.read(files, subject, () -> {
+      reload.run();
+      return null;
+    });
   }
 
   /** The planner of the last good files. */

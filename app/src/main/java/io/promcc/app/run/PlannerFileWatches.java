@@ -74,11 +74,14 @@ final class PlannerFileWatches implements AutoCloseable {
   }
 
   /**
-   * Reads the files again on the calling thread, as a change is read, for what may have changed
-   * before they were watched; one still changing is read again at the watcher's next check.
+   * Reads the files again, as a change is read, for what may have changed before they were
+   * watched; one still changing is read again at the watcher's next check. At start: on a reader
+   * thread waited for at most 10 s ({@link PlanInputs#atStart}).
+   *
+   * @throws io.promcc.core.model.ValidationException naming the files if it did not end in time
    */
   void readNow() {
-    reload();
+    inputs.atStart(this::reload);
   }
 
   /** Stops the reloads: one under way has its waits interrupted and is waited for, bounded. */

@@ -1,0 +1,80 @@
+package io.promcc.app.local;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.Quoting;
+import io.promcc.core.model.ValidationException;
+import io.promcc.vault.BoundedReads;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The sources' own first reads of their files when {@code promcc run} starts (the clusters
+ * file's, the base config's and the profile's, before the file watcher takes over), each made on
+ * a reader thread and waited for at most {@link #BOUND}: a file on a volume that hangs (an NFS
+ * server gone, where a read blocks and no interrupt stops it) fails the start as a bad setting
+ * does (exit 2), naming the file and the bound, where the start hung for good. A read given up
+ * holds its thread only (a daemon, which does not hold the exit); what it finds once it ends is
+ * not applied, as the start closed its source. While one has not ended, the reads after it are
+ * given up at once, naming the file. Thread-safe.
+ */
+public final class StartReads {
+  /** How long a first read is waited for. */
+  public static final Duration BOUND = Duration.ofSeconds(10);
+
+  private final BoundedReads reads;
+  private final Duration bound;
+  private final Consumer<Path> volume;
+
+  /** Reads waited for at most {@link #BOUND}. */
+  public StartReads() {
+    this(BOUND, file -> {});
+  }
+
+  /**
+   * Reads waited for at most {@code bound}, each reaching {@code volume} with its file first, on
+   * its reader thread (seams for tests: less than 10 s, and their volume that hangs).
+   */
+  public StartReads(Duration bound, Consumer<Path> volume) {
+    this.bound = requireNonNull(bound, "bound == null");
+    this.volume = requireNonNull(volume, "volume == null");
+    // the start's error says it: nothing logged
+    this.reads = BoundedReads.unlogged("file read at start", "start-read", bound);
+  }
+
+  /**
+   * What {@code read} gives, run on a reader thread, for {@code file}, the {@code what} of
+   * messages ({@code "profile"}).
+   *
+   * @throws ValidationException naming {@code what} and the file if the read did not end within
+   *     the bound, or was given up at once as an earlier one has not ended; what {@code read}
+   *     throws otherwise
+   */
+  public <T> T read(Path file, String what, Supplier<T> read) {
+    return read(List.of(file), what + " " + Quoting.quote(file.toString()), read);
+  }
+
+  /** As above, for a read of {@code files}, named {@code subject} in messages. */
+  public <T> T read(List<Path> files, String subject, Supplier<T> read) {
+    try {
+      return reads.read(subject, () -> {
+        files.forEach(volume);
+        return read.get();
+      });
+    } catch (BoundedReads.Unanswered e) {
+      throw new ValidationException(subject, List.of(e.waited()
+          ? "was not read: its read at start did not end within " + shown(bound) + " (is its "
+              + "volume hanging?)"
+          : "was not read: an earlier read at start has not ended (is its volume hanging?)"));
+    }
+  }
+
+  /** {@code 10s}, {@code 200ms}: as durations are given. */
+  private static String shown(Duration duration) {
+    long millis = duration.toMillis();
+    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+  }
+}
