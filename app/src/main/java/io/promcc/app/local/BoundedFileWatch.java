@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * shared watcher, so the other watched files, the watcher's close and a start's
  * {@link FileWatcher#watch} go on, and the path counts as unchanged. While it has not ended no
  * other read begins (one thread held per hang, not one per check); it is warned of once, and
- * its end, at info level, makes the next check compare what it read ({@link BoundedReads}, as
- * the shared watcher reads its paths).
+ * its end makes the next check compare what it read; the hang's end is logged at info level
+ * once a read ends within the bound again ({@link BoundedReads}, as the shared watcher reads its
+ * paths).
  *
  * <p>Its first read, the starting point (no listener run), is its thread's, not the caller's:
  * {@link #start} returns at once. The listener runs on the watch's thread, one run at a time,
