@@ -108,12 +108,12 @@ class FileWatcherHangTest {
   @Test
   void aWatchWaitsForItsFirstReadAndTheReadAfterItsNewFolderNoLongerThanTheBoundInAll()
       throws Exception {
-    Duration bound = Duration.ofSeconds(2);
+    Duration bound = Duration.ofSeconds(4);
     Path token = Files.writeString(temp.resolve("token"), "hvs.first\n").toAbsolutePath();
     long before = System.nanoTime();
-    long slowUntil = before + TimeUnit.MILLISECONDS.toNanos(1400);
+    long slowUntil = before + TimeUnit.MILLISECONDS.toNanos(3000);
     watcher = new FileWatcher(INTERVAL, MutableClock.startingNow(), true, (path, last, now) -> {
-      if (last == null) { // the first read: a slow volume, 1.4 s of the 2 s
+      if (last == null) { // the first read: a slow volume, 3 s of the 4 s
         for (long left = slowUntil - System.nanoTime(); left > 0;
             left = slowUntil - System.nanoTime()) {
           LockSupport.parkNanos(left);
@@ -130,8 +130,8 @@ class FileWatcherHangTest {
     Duration watch = Duration.ofNanos(System.nanoTime() - before);
 
     assertTrue(volume.readBegun.await(0, TimeUnit.SECONDS), "the second read hung");
-    // waiting the bound for each read, it would have waited 3.4 s at least
-    assertTrue(watch.compareTo(bound.plusMillis(1300)) < 0, "the watch waited " + bound
+    // waiting the bound for each read, it would have waited 7 s at least
+    assertTrue(watch.compareTo(bound.plusMillis(2700)) < 0, "the watch waited " + bound
         + " at most in all for its reads, not " + bound + " for each: " + watch);
     assertEquals(0, runs.get(), "no listener run: the path keeps what its first read found");
   }
