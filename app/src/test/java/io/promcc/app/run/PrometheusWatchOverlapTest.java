@@ -5,11 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.promcc.app.settings.PrometheusProbe;
 import io.promcc.app.status.LoopHealth;
 import io.promcc.app.status.PrometheusProbeMetrics;
-import io.promcc.core.port.LoadGauges;
-import io.promcc.core.port.PrometheusControl;
-import io.promcc.core.port.PrometheusUnavailableException;
-import io.promcc.core.port.ReloadAck;
-import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.testing.MutableClock;
@@ -38,7 +33,8 @@ class PrometheusWatchOverlapTest {
   /** Runs as each ask begins. */
   private Runnable asked = () -> { };
   private int told;
-  private final PrometheusWatch watch = new PrometheusWatch(new Scripted(), health, PERIOD,
+  private final PrometheusWatch watch = new PrometheusWatch(
+      new ScriptedReadiness(() -> asked.run(), () -> answers), health, PERIOD,
       metrics, PrometheusWatch.Pause.SYSTEM, () -> told++);
 
   private static ReconcileResult unavailable() {
@@ -79,36 +75,5 @@ class PrometheusWatchOverlapTest {
     answers = true;
     probe();
     assertEquals(2, told, "an answer after a probe without one");
-  }
-
-  /** A Prometheus whose readiness answers as {@link #answers} says. */
-  private final class Scripted implements PrometheusControl {
-    @Override
-    public void awaitReady(Duration timeout) {
-      asked.run();
-      if (!answers) {
-        throw new PrometheusUnavailableException("GET /-/ready timed out");
-      }
-    }
-
-    @Override
-    public ReloadAck reload() {
-      throw new PrometheusUnavailableException("no reload");
-    }
-
-    @Override
-    public RuntimeInfo runtimeInfo() {
-      throw new PrometheusUnavailableException("GET /api/v1/status/runtimeinfo timed out");
-    }
-
-    @Override
-    public String loadedConfig() {
-      throw new PrometheusUnavailableException("no config");
-    }
-
-    @Override
-    public LoadGauges gauges() {
-      return LoadGauges.NONE;
-    }
   }
 }

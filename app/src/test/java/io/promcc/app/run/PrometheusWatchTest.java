@@ -9,11 +9,7 @@ import io.promcc.app.status.HealthReport;
 import io.promcc.app.status.LoopHealth;
 import io.promcc.app.status.PrometheusProbeMetrics;
 import io.promcc.core.port.FakePrometheusControl;
-import io.promcc.core.port.LoadGauges;
 import io.promcc.core.port.PrometheusControl;
-import io.promcc.core.port.PrometheusUnavailableException;
-import io.promcc.core.port.ReloadAck;
-import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.reconcile.ScrapeDiscovery;
@@ -87,7 +83,7 @@ class PrometheusWatchTest {
     health.reconcileFinished(reloaded());
     int[] asked = {0};
     // the third probe is answered late: a reconcile's reload was asked meanwhile, and held it
-    PrometheusWatch overlapped = watch(new Unanswering(() -> {
+    PrometheusWatch overlapped = watch(ScriptedReadiness.unanswering(() -> {
       if (++asked[0] == 3) {
         health.reconcileStarted();
         health.reloadAsked();
@@ -110,7 +106,7 @@ class PrometheusWatchTest {
   void eachProbeFollowsAPauseOfTheGivenPeriod() throws InterruptedException {
     List<Duration> pauses = new ArrayList<>();
     int[] asked = {0};
-    PrometheusWatch everyHalfMinute = new PrometheusWatch(new Unanswering(() -> asked[0]++),
+    PrometheusWatch everyHalfMinute = new PrometheusWatch(ScriptedReadiness.unanswering(() -> asked[0]++),
         health, Duration.ofSeconds(30), metrics, (closed, period) -> {
           pauses.add(period);
           clock.advance(period);
@@ -163,7 +159,7 @@ class PrometheusWatchTest {
       watch.probeOnce();
     }
     int[] asked = {0};
-    PrometheusWatch overlapped = watch(new Unanswering(() -> {
+    PrometheusWatch overlapped = watch(ScriptedReadiness.unanswering(() -> {
       if (++asked[0] == 1) {
         health.reconcileStarted();
         health.reloadAsked();
@@ -206,34 +202,5 @@ class PrometheusWatchTest {
       }
     }
     return values;
-  }
-
-  /** A Prometheus that never answers; {@code asked} runs as each readiness ask begins. */
-  private record Unanswering(Runnable asked) implements PrometheusControl {
-    @Override
-    public void awaitReady(Duration timeout) {
-      asked.run();
-      throw new PrometheusUnavailableException("GET /-/ready timed out");
-    }
-
-    @Override
-    public ReloadAck reload() {
-      throw new PrometheusUnavailableException("no reload");
-    }
-
-    @Override
-    public RuntimeInfo runtimeInfo() {
-      throw new PrometheusUnavailableException("GET /api/v1/status/runtimeinfo timed out");
-    }
-
-    @Override
-    public String loadedConfig() {
-      throw new PrometheusUnavailableException("no config");
-    }
-
-    @Override
-    public LoadGauges gauges() {
-      return LoadGauges.NONE;
-    }
   }
 }
