@@ -237,6 +237,11 @@ public final class VaultCertificateSource implements CertificateSource {
     return workers.stopped();
   }
 
+  /** The looks at the login credential's file, which the close stops (for tests). */
+  TokenRefusals tokenRefusals() {
+    return cache.tokenRefusals();
+  }
+
   /**
    * The certificate or the problem of each of {@code clusters}, asking Vault only for those
    * that are missing or due ({@code maxConcurrentRequests} at a time); every other cluster is
