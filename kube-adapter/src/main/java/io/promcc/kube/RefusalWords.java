@@ -56,7 +56,10 @@ final class RefusalWords {
     }
   }
 
-  /** Learned at the first words other than the C locale's: a JVM in it never probes. */
+  /**
+   * Learned at the first words other than the C locale's refusal: a JVM in that locale probes
+   * too, once, at its first other words (the system's connect timeout, "Connection timed out").
+   */
   private static final class Learned {
     static final Optional<String> WORDS = probe();
   }
