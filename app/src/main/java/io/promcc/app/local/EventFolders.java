@@ -247,12 +247,16 @@ final class EventFolders {
     }
   }
 
-  /** On a registration's thread: registers its folder, and keeps the key if still wanted. */
+  /**
+   * On a registration's thread: registers its folder, and keeps the key if still wanted; ends
+   * only then, so that no sync begins another registration of the folder in between.
+   */
   private boolean register(Registering registration, String fallback) {
     Path folder = registration.folder;
-    WatchKey key = null;
+    boolean added = false;
     try {
-      key = registrar.register(folder, service);
+      WatchKey key = registrar.register(folder, service);
+      added = key != null && keep(folder, key);
     } catch (IOException | UnsupportedOperationException e) {
       if (e.getMessage() != null && e.getMessage().contains("limit")) {
         // e.g. "User limit of inotify watches reached": the periodic checks carry on
@@ -273,7 +277,7 @@ final class EventFolders {
     } finally {
       ended(registration);
     }
-    return key != null && keep(folder, key);
+    return added;
   }
 
   /** Keeps {@code key} as {@code folder}'s if it is still wanted, else cancels it. */
