@@ -280,8 +280,15 @@ final class EventFolders {
     return added;
   }
 
-  /** Keeps {@code key} as {@code folder}'s if it is still wanted, else cancels it. */
+  /**
+   * Keeps {@code key} as {@code folder}'s if it is still wanted, else cancels it. A key cancelled
+   * since the registration took it (the drop of another folder it stands for: a link and its
+   * target share one) is not kept: the next sync registers the folder again.
+   */
   private synchronized boolean keep(Path folder, WatchKey key) {
+    if (!key.isValid()) {
+      return false;
+    }
     if (closed || exhausted || !wanted.contains(folder) || keyOfFolder.containsKey(folder)) {
       if (!foldersOfKey.containsKey(key)) {
         key.cancel(); // not another folder's (a link and its target share a key)

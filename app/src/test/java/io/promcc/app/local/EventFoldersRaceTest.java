@@ -1,6 +1,7 @@
 package io.promcc.app.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -26,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link EventFolders}' registrations, which run on threads of their own, meeting the syncs
- * made meanwhile: the end of a late registration. Registered by a seam whose keys the test
- * holds; every wait bounded.
+ * made meanwhile: the end of a late registration, and the drop of a folder that shares its key
+ * with one whose registration is under way (a link and its target). Registered by a seam whose
+ * keys the test holds; every wait bounded.
  */
 class EventFoldersRaceTest {
   private static final long PATIENCE_NANOS =
@@ -76,6 +78,35 @@ class EventFoldersRaceTest {
         + " began as its late one ended");
     assertEquals(1, registrations.get(), "registrations of " + folder);
     assertTrue(added, "its key kept");
+  }
+
+  @Test
+  void aKeyCancelledWhileAFolderSharingItRegistersIsNotKeptForThatFolder() throws Exception {
+    Path target = Files.createDirectories(temp.resolve("target"));
+    Path link = Files.createSymbolicLink(temp.resolve("link"), target);
+    TestKey shared = new TestKey(); // the platform's one key of a folder and a link to it
+    CountDownLatch linkBegun = new CountDownLatch(1);
+    AtomicInteger linkRegistrations = new AtomicInteger();
+    folders = new EventFolders(true, (path, service) -> {
+      if (path.equals(link) && linkRegistrations.incrementAndGet() == 1) {
+        linkBegun.countDown();
+        awaitBack(); // it took the shared key; the target's drop comes before it is kept
+      }
+      return path.equals(link) && linkRegistrations.get() > 1 ? new TestKey() : shared;
+    }, Duration.ofMillis(1));
+    assertTrue(folders.await(folders.sync(Set.of(target), ""), System.nanoTime()
+        + PATIENCE_NANOS), "the target watched");
+    List<EventFolders.Registering> ofLink = folders.sync(Set.of(target, link), "");
+    assertTrue(linkBegun.await(HangCalls.PATIENCE_SECONDS, TimeUnit.SECONDS), "link begun");
+
+    folders.sync(Set.of(link), ""); // the target's watch dropped: its key cancelled
+    assertFalse(shared.isValid(), "the target's key cancelled as it was dropped");
+    back.countDown();
+    assertFalse(folders.await(ofLink, System.nanoTime() + PATIENCE_NANOS),
+        "the link's registration kept a key cancelled meanwhile");
+
+    assertEquals(1, folders.sync(Set.of(link), "").size(), "the link, whose key was "
+        + "cancelled before it was kept, is registered again at the next sync");
   }
 
   private void awaitBack() throws IOException {
