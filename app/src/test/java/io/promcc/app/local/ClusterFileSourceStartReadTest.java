@@ -49,7 +49,8 @@ class ClusterFileSourceStartReadTest {
       ValidationException e = calls.within("the source's start",
           () -> assertThrows(ValidationException.class, source::start));
 
-      assertTrue(volume.readBegun.await(0, TimeUnit.SECONDS), "its read hung");
+      assertTrue(volume.readBegun.await(HangCalls.PATIENCE_SECONDS, TimeUnit.SECONDS),
+          "its read hung");
       assertEquals("clusters file \"" + file + "\" is invalid (1 problem)\n  - was not read: its "
           + "read at start did not end within 200ms (is its volume hanging?)", e.getMessage());
       source.close();

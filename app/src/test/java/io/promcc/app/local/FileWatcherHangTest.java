@@ -100,7 +100,7 @@ class FileWatcherHangTest {
         () -> {}));
     Duration watches = Duration.ofNanos(System.nanoTime() - before);
 
-    assertTrue(volume.readBegun.await(0, TimeUnit.SECONDS), "the read hung");
+    assertTrue(volume.readBegun.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "the read hung");
     assertTrue(watches.compareTo(READ_BOUND.plusSeconds(5)) < 0,
         "the two watches waited for the read " + READ_BOUND + " at most: " + watches);
   }
@@ -129,7 +129,8 @@ class FileWatcherHangTest {
         runs::incrementAndGet));
     Duration watch = Duration.ofNanos(System.nanoTime() - before);
 
-    assertTrue(volume.readBegun.await(0, TimeUnit.SECONDS), "the second read hung");
+    assertTrue(volume.readBegun.await(PATIENCE_SECONDS, TimeUnit.SECONDS),
+        "the second read hung");
     // waiting the bound for each read, it would have waited 7 s at least
     assertTrue(watch.compareTo(bound.plusMillis(2700)) < 0, "the watch waited " + bound
         + " at most in all for its reads, not " + bound + " for each: " + watch);

@@ -60,7 +60,8 @@ class FileWatcherHungFolderTest {
     try (LogCapture log = LogCapture.of(EventFolders.class)) {
       calls.within("a watch of a file in the folder whose registration hangs",
           () -> watcher.watch(token, tokenChanges::incrementAndGet));
-      assertTrue(volume.readBegun.await(0, TimeUnit.SECONDS), "its registration began");
+      assertTrue(volume.readBegun.await(PATIENCE_SECONDS, TimeUnit.SECONDS),
+          "its registration began");
 
       String warning = "registering " + nfs + " for file events did not end within PT1S (is "
           + "its volume hanging?): the files watched in it are checked periodically, and it "
