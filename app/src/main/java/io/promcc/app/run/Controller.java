@@ -378,8 +378,10 @@ public final class Controller {
     List<FolderLock> held = locks;
     locks = List.of();
     // last: nothing of this controller writes any more
-    return stopDeadline().closeInOrder(Stream.concat(all.stream().map(StopDeadline.Part::of),
+    StopDeadline deadline = stopDeadline();
+    deadline.closeInOrder(Stream.concat(all.stream().map(StopDeadline.Part::of),
         lockParts(held).stream()).toList());
+    return deadline.end();
   }
 
   /**

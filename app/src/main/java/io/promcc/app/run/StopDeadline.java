@@ -16,8 +16,9 @@ import java.util.function.LongSupplier;
  * hangs (a Vault client revoking its token with Vault not answering, a read of a stuck volume, an
  * api server that takes the Lease's release and does not answer) holds the stop no longer and the
  * parts after it are still closed. A part not closed in its time is named in one warning and goes
- * on; it ends with the process, and its end, if it comes, is logged as after the stop. The stop
- * ends within {@link #total()} but for the few milliseconds of starting and ending those threads.
+ * on; it ends with the process, and its end, if it comes, is logged as during the stop or, once
+ * {@link #end()} named it as still running, after it. The stop ends within {@link #total()} but
+ * for the few milliseconds of starting and ending those threads.
  *
  * <p>Used by one thread at a time.
  */
@@ -29,6 +30,7 @@ final class StopDeadline {
   private final Duration total;
   private final LongSupplier ticker;
   private final long began;
+  private final List<Closing> givenUp = new ArrayList<>(); // in order
 
   /** A part of the controller closed in a stop: what the warning calls it, and its close. */
   record Part(String name, AutoCloseable closeable) {
@@ -73,15 +75,13 @@ final class StopDeadline {
   /**
    * Closes {@code parts} in order, each within what is left less {@link #LEAST} for each later
    * part; a close that fails is logged, one not ended in its time named in one warning, and its
-   * end, later, logged as coming after the stop.
+   * end, later, logged as coming during the stop or, once {@link #end()} was called, after it.
    *
-   * @return the names of the parts whose close had not ended in its time, in order
    * @throws Error the first {@link Error} a close threw, once every part was closed
    */
-  List<String> closeInOrder(List<Part> parts) {
+  void closeInOrder(List<Part> parts) {
     Error error = null;
     boolean interrupted = false;
-    List<String> late = new ArrayList<>();
     for (int i = 0; i < parts.size(); i++) {
       Part part = parts.get(i);
       Duration given = leftKeeping(LEAST.multipliedBy(parts.size() - 1L - i));
@@ -97,7 +97,7 @@ final class StopDeadline {
       boolean running = closing.giveUpIfRunning();
       Throwable failure = closing.failure(); // final once it ended
       if (running) {
-        late.add("closing " + part.name());
+        givenUp.add(closing);
         LOG.log(Level.WARNING, "stopping: closing " + part.name() + " had not ended after "
             + closing.millis() + " ms, what the stop's " + total.toSeconds() + " s left it; it "
             + "goes on, and ends with the process");
@@ -117,7 +117,16 @@ final class StopDeadline {
     if (error != null) {
       throw error;
     }
-    return List.copyOf(late);
+  }
+
+  /**
+   * Ends the stop: returns the closes given up that are still running, in order
+   * ({@code "closing <part>"}), whose end, if it comes, is logged as after the stop; one that
+   * ended since it was given up is not named (its end was logged as during the stop).
+   */
+  List<String> end() {
+    return givenUp.stream().filter(Closing::runsPastTheStop)
+        .map(closing -> "closing " + closing.part.name()).toList();
   }
 
   /** One part's close, on its own thread. */
@@ -126,6 +135,7 @@ final class StopDeadline {
     private final long began = ticker.getAsLong();
     private boolean ended; // guarded by this
     private boolean late; // given up before it ended; guarded by this
+    private boolean pastTheStop; // still running when the stop ended; guarded by this
     private Throwable failure; // guarded by this
 
     Closing(Part part) {
@@ -141,16 +151,24 @@ final class StopDeadline {
         failed = e;
       }
       boolean told;
+      boolean afterTheStop;
       synchronized (this) {
         ended = true;
         failure = failed;
         told = late;
+        afterTheStop = pastTheStop;
       }
-      if (told) { // the stop has named it as going on: its end comes after the stop
-        LOG.log(failed == null ? Level.INFO : Level.WARNING, "after the stop: closing "
-            + part.name() + " ended " + millis() + " ms after it began"
-            + (failed == null ? "" : ", failing: " + failed));
+      if (told) { // a warning said it goes on: its end is told, in the stop or after it
+        LOG.log(failed == null ? Level.INFO : Level.WARNING, (afterTheStop ? "after the stop: "
+            : "stopping: ") + "closing " + part.name() + " ended " + millis()
+            + " ms after it began" + (failed == null ? "" : ", failing: " + failed));
       }
+    }
+
+    /** Whether it is still running as the stop ends: its end is then logged as after the stop. */
+    synchronized boolean runsPastTheStop() {
+      pastTheStop = !ended;
+      return pastTheStop;
     }
 
     /** Whether the close has not ended: its end is then logged as after the stop. */

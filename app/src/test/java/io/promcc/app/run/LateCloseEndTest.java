@@ -1,0 +1,80 @@
+package io.promcc.app.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.testing.LogCapture;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A close the stop gave up on that ends before the stop does is not named as still running in
+ * the stop's last line, and its end is told as during the stop; one still running at the stop's
+ * end is named, and its end told as after the stop. Each close ends when the test releases it,
+ * and the test waits for its end (bounded): no race with the stop's own times.
+ */
+class LateCloseEndTest {
+  private static final Duration BUDGET = Duration.ofMillis(300);
+  private static final Duration BOUND = Duration.ofSeconds(30);
+
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final CountDownLatch began = new CountDownLatch(1);
+  private final AtomicReference<Thread> closing = new AtomicReference<>();
+  private final LogCapture log = LogCapture.of(Controller.class); // StopDeadline's lines
+
+  @AfterEach
+  void releaseTheClose() {
+    release.countDown();
+    log.close();
+  }
+
+  @Test
+  void aCloseThatEndsBeforeTheStopEndsIsNotNamedAsStillRunningNorSaidToEndAfterIt()
+      throws Exception {
+    StopDeadline deadline = new StopDeadline(BUDGET, System::nanoTime);
+    deadline.closeInOrder(List.of(new StopDeadline.Part("the hung part", this::hangs)));
+    endTheClose();
+
+    assertEquals(List.of(), deadline.end(), "the part had ended before the stop did");
+    assertEquals(List.of("stopping: closing the hung part ended"), endLines(),
+        "the late end of the close: " + log.messages());
+  }
+
+  @Test
+  void aCloseStillRunningAtTheStopsEndIsNamedAndItsEndSaidToComeAfterIt() throws Exception {
+    StopDeadline deadline = new StopDeadline(BUDGET, System::nanoTime);
+    deadline.closeInOrder(List.of(new StopDeadline.Part("the hung part", this::hangs)));
+
+    assertEquals(List.of("closing the hung part"), deadline.end());
+    endTheClose();
+    assertEquals(List.of("after the stop: closing the hung part ended"), endLines(),
+        "the late end of the close: " + log.messages());
+  }
+
+  private void hangs() throws InterruptedException {
+    closing.set(Thread.currentThread());
+    began.countDown();
+    assertTrue(release.await(BOUND.toMillis(), TimeUnit.MILLISECONDS), "never released");
+  }
+
+  /** Lets the hung close end, and waits for its thread's end (its last line logged). */
+  private void endTheClose() throws InterruptedException {
+    assertTrue(began.await(BOUND.toMillis(), TimeUnit.MILLISECONDS), "the close never began");
+    release.countDown();
+    Thread thread = closing.get();
+    thread.join(BOUND.toMillis());
+    assertFalse(thread.isAlive(), "the close did not end");
+  }
+
+  /** The lines telling a close's end, up to the part's name and "ended". */
+  private List<String> endLines() {
+    return log.messages().stream().filter(m -> m.matches(".* ended \\d+ ms after it began.*"))
+        .map(m -> m.substring(0, m.indexOf(" ended") + 6)).toList();
+  }
+}
