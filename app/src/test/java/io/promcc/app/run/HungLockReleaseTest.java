@@ -1,6 +1,8 @@
 package io.promcc.app.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.testing.LogCapture;
@@ -23,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The --out and state folder locks are released each in its own part of the stop: a release of
  * one that hangs (its lock file on a volume that stopped answering) neither holds the other's
- * release past the stop's budget nor a later take of the other in this process.
+ * release past the stop's budget nor a later take of the other in this process; that folder
+ * counts as held here until its release ends: a take of it is refused as in use, its lock file
+ * not opened again (the JVM would throw an OverlappingFileLockException).
  */
 class HungLockReleaseTest {
   private static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rwx------");
@@ -73,10 +78,40 @@ class HungLockReleaseTest {
         log.messages().stream().map(m -> m.substring(0, m.indexOf(" after") + 6)).toList());
   }
 
+  @Test
+  void aFolderWhoseReleaseHangsCountsAsHeldHereUntilItEnds() throws Exception {
+    AtomicReference<CloseHangs> file = new AtomicReference<>();
+    FolderLock out = FolderLock.acquire(temp.resolve("out"), FolderLock.OUT_LOCK, MODE, "--out",
+        "the same files", lockFile -> {
+          file.set(new CloseHangs(FileChannel.open(lockFile, StandardOpenOption.CREATE,
+              StandardOpenOption.READ, StandardOpenOption.WRITE), release));
+          return file.get();
+        });
+    Thread releasing = new Thread(out::close, "releasing");
+    releasing.start();
+    assertTrue(file.get().closing.await(BOUND.toMillis(), TimeUnit.MILLISECONDS),
+        "the release did not begin");
+
+    // not an OverlappingFileLockException: the lock file is not opened again while it hangs
+    CompletableFuture<FolderLock> again = CompletableFuture.supplyAsync(() -> FolderLock
+        .acquire(temp.resolve("out"), FolderLock.OUT_LOCK, MODE, "--out", "the same files"));
+    ExecutionException refused = assertThrows(ExecutionException.class,
+        () -> again.get(BOUND.toMillis(), TimeUnit.MILLISECONDS).close(),
+        "the --out folder was taken again while its release hung");
+    assertTrue(refused.getCause() instanceof FolderInUseException inUse && inUse.getMessage()
+        .contains("(pid " + ProcessHandle.current().pid() + ", "), refused::toString);
+    release.countDown();
+    releasing.join(BOUND.toMillis());
+    assertFalse(releasing.isAlive(), "the release did not end");
+    FolderLock.acquire(temp.resolve("out"), FolderLock.OUT_LOCK, MODE, "--out", "the same files")
+        .close(); // its release ended: taken again
+  }
+
   /** A lock file's channel whose close hangs, ignoring interrupts, until {@code release}. */
   private static final class CloseHangs extends FileChannel {
     private final FileChannel channel;
     private final CountDownLatch release;
+    private final CountDownLatch closing = new CountDownLatch(1);
 
     CloseHangs(FileChannel channel, CountDownLatch release) {
       this.channel = channel;
@@ -85,6 +120,7 @@ class HungLockReleaseTest {
 
     @Override
     protected void implCloseChannel() throws IOException {
+      closing.countDown();
       boolean interrupted = false;
       while (true) {
         try {
