@@ -106,8 +106,9 @@ class PrometheusWatchTest {
   void eachProbeFollowsAPauseOfTheGivenPeriod() throws InterruptedException {
     List<Duration> pauses = new ArrayList<>();
     int[] asked = {0};
-    PrometheusWatch everyHalfMinute = new PrometheusWatch(ScriptedReadiness.unanswering(() -> asked[0]++),
-        health, Duration.ofSeconds(30), metrics, (closed, period) -> {
+    PrometheusWatch everyHalfMinute = new PrometheusWatch(
+        ScriptedReadiness.unanswering(() -> asked[0]++), health, Duration.ofSeconds(30), metrics,
+        (closed, period) -> {
           pauses.add(period);
           clock.advance(period);
           return pauses.size() == 4; // closed during the fourth pause
