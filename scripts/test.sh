@@ -68,7 +68,7 @@ if ! command -v strace >/dev/null; then
     echo "test.sh: strace is missing; SecurityIT's trace test is skipped (fails when CI=true)" >&2
   fi
 fi
-# bounded as a whole too (each test fork is, in the pom); a full run takes about 17 minutes;
+# bounded as a whole too (each test fork is, in the pom); a full run takes about 20 minutes;
 # in the foreground, so that a Ctrl-C still reaches Maven
 status=0
 timeout --foreground --kill-after=60 3600 mvn -B -ntp verify -Dpromcc.tools.dir="$tools_bin" \
