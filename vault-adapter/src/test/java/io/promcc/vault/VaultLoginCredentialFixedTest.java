@@ -36,6 +36,10 @@ class VaultLoginCredentialFixedTest {
     VaultSettings settings = fixture.kubernetesSettings(dir).build(); // logs in with "jwt"
     Path jwt = Files.writeString(dir.resolve("jwt"), "a-jwt-the-role-refuses");
     VaultCertificateSource source = fixture.source(settings);
+    // as promcc run's reconcile, before the file changes: a look begun earlier (the last
+    // refusal's, or the unchanged observation's) may be the one that finds the change
+    CountDownLatch told = new CountDownLatch(1);
+    source.addChangeListener(told::countDown);
     List<GuestCluster> alpha = fixture.clusters("alpha");
     for (int attempt = 1; attempt <= 5; attempt++) {
       CertificateObservation o = source.observe(alpha);
@@ -55,9 +59,7 @@ class VaultLoginCredentialFixedTest {
 
     Files.writeString(jwt, "service-account-jwt");
     fixture.clock.advance(Duration.ofSeconds(1)); // alpha's own backoff has 14 s to go
-    CountDownLatch told = new CountDownLatch(1);
-    source.addChangeListener(told::countDown); // a reconcile in promcc run
-    source.observe(alpha); // its look at the file, on a thread of its own, finds it changed
+    source.observe(alpha); // a look at the file, on a thread of its own, finds it changed
     assertTrue(told.await(30, TimeUnit.SECONDS), "the change of the file was not told");
     CertificateObservation o = source.observe(alpha);
 
