@@ -195,8 +195,9 @@ class SecretCertificateSourceWatchTest extends SecretCertificateSourceFixture {
 
     Poll.until(WAIT, "degraded", () ->
         source.observe(List.of(ABC)).problems().containsKey(ABC.id()));
-    assertTrue(calls.get() > before, "the observation changed (degraded) but no listener was "
-        + "told: the reconcile loop does not observe again before its resync");
+    // the informer notes the failure, then tells the listeners: waited for, bounded
+    Poll.until(WAIT, "a listener told of the degraded observation (without it the reconcile "
+        + "loop does not observe again before its resync)", () -> calls.get() > before);
   }
 
   @Test
