@@ -41,7 +41,7 @@ public final class BoundedReads {
 
   private final System.Logger log; // null: logs nothing
   private final String kind;
-  private final Duration timeout;
+  private final Supplier<Duration> timeout;
   private final ThreadPoolExecutor threads;
   private final Hang hang;
   /** Reads given up that have not ended: while there is one, reads are given up at once. */
@@ -94,6 +94,15 @@ public final class BoundedReads {
 
   /** As the other constructor, each hang and its end told to {@code hang}. */
   public BoundedReads(Class<?> owner, String kind, String threads, Duration timeout, Hang hang) {
+    this(owner, kind, threads, fixed(timeout), hang);
+  }
+
+  /**
+   * As above, each read waited for the value {@code timeout} gives as the read begins (for
+   * tests: a short wait for the reads of a volume that hangs, a long one once it answers).
+   */
+  BoundedReads(Class<?> owner, String kind, String threads, Supplier<Duration> timeout,
+      Hang hang) {
     this(System.getLogger(requireNonNull(owner, "owner == null").getName()), kind, threads,
         timeout, hang);
   }
@@ -103,18 +112,15 @@ public final class BoundedReads {
    * itself (the app's start checks, whose problems name the file, before its logging is set up).
    */
   public static BoundedReads unlogged(String kind, String threads, Duration timeout) {
-    return new BoundedReads((System.Logger) null, kind, threads, timeout, Hang.NONE);
+    return new BoundedReads((System.Logger) null, kind, threads, fixed(timeout), Hang.NONE);
   }
 
-  private BoundedReads(System.Logger log, String kind, String threads, Duration timeout,
-      Hang hang) {
+  private BoundedReads(System.Logger log, String kind, String threads,
+      Supplier<Duration> timeout, Hang hang) {
     this.log = log;
     this.hang = requireNonNull(hang, "hang == null");
     this.kind = requireNonNull(kind, "kind == null");
     this.timeout = requireNonNull(timeout, "timeout == null");
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout is not positive, found " + timeout);
-    }
     String prefix = "promcc-" + requireNonNull(threads, "threads == null") + "-"
         + READERS.incrementAndGet() + "-";
     AtomicInteger n = new AtomicInteger();
@@ -145,7 +151,7 @@ public final class BoundedReads {
             + " has not ended", false);
       }
     }
-    return await(new Read<>(what, read));
+    return await(new Read<>(what, read, positive(timeout.get())));
   }
 
   private <T> T await(Read<T> read) {
@@ -153,7 +159,7 @@ public final class BoundedReads {
     if (interrupted) {
       read.interrupt(); // read with the interrupt, as on the caller's own thread
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = System.nanoTime() + read.bound.toNanos();
     try {
       try {
         threads.execute(read);
@@ -203,8 +209,21 @@ public final class BoundedReads {
     }
     log(first ? Level.WARNING : Level.DEBUG, "reading {0} did not end within {1} (is its "
         + "volume hanging?): going on as if nothing could be read, and giving up every read of "
-        + "a {2} at once until it ends", read.what, timeout, kind);
-    return new Unanswered("reading " + read.what + " did not end within " + timeout, true);
+        + "a {2} at once until it ends", read.what, read.bound, kind);
+    return new Unanswered("reading " + read.what + " did not end within " + read.bound, true);
+  }
+
+  private static Supplier<Duration> fixed(Duration timeout) {
+    Duration bound = positive(timeout);
+    return () -> bound;
+  }
+
+  private static Duration positive(Duration timeout) {
+    requireNonNull(timeout, "timeout == null");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout is not positive, found " + timeout);
+    }
+    return timeout;
   }
 
   private void log(Level level, String format, Object... params) {
@@ -216,13 +235,15 @@ public final class BoundedReads {
   /** One read; its thread is interrupted only while it runs this read. */
   private final class Read<T> extends FutureTask<T> {
     private final String what;
+    private final Duration bound;
     private Thread runner; // guarded by this
     private boolean interrupt; // guarded by this
     private final long begun = System.nanoTime();
 
-    Read(String what, Supplier<T> read) {
+    Read(String what, Supplier<T> read, Duration bound) {
       super(read::get);
       this.what = what;
+      this.bound = bound;
     }
 
     @Override
@@ -262,7 +283,7 @@ public final class BoundedReads {
       }
       if (wasOverdue) {
         log(Level.INFO, "reading {0}, which did not end within {1}, ended after {2}: a {3} "
-            + "is read again", what, timeout, Duration.ofNanos(System.nanoTime() - begun), kind);
+            + "is read again", what, bound, Duration.ofNanos(System.nanoTime() - begun), kind);
       }
     }
   }

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -53,7 +54,7 @@ final class CertificateCache {
 
   CertificateCache(VaultSettings settings, VaultPki pki, VaultAuthenticator authenticator,
       Clock clock, RandomGenerator random, CertificateListener listener, KeptCertificates kept,
-      Duration keptReadTimeout, BooleanSupplier closed) {
+      Supplier<Duration> keptReadTimeout, BooleanSupplier closed) {
     this.policy = RenewalPolicy.of(settings);
     this.clock = requireNonNull(clock, "clock == null");
     this.random = requireNonNull(random, "random == null");

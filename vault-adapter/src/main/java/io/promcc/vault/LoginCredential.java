@@ -6,6 +6,7 @@ import io.promcc.core.model.Secret;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The credential {@link VaultAuthenticator} logs in with (the token, the service account token
@@ -21,11 +22,11 @@ final class LoginCredential {
   private final Function<String, String> environment;
   private final BoundedReads reads;
 
-  /** @param readTimeout how long a read is waited for */
+  /** @param readTimeout how long a read is waited for, as it begins */
   LoginCredential(VaultAuthSettings auth, Function<String, String> environment,
-      Duration readTimeout) {
+      Supplier<Duration> readTimeout) {
     this.reads = new BoundedReads(VaultAuthenticator.class, "vault login credential",
-        "vault-credential", readTimeout);
+        "vault-credential", readTimeout, BoundedReads.Hang.NONE);
     this.auth = requireNonNull(auth, "auth == null");
     this.environment = requireNonNull(environment, "environment == null");
   }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Holds the Vault token: logs in with the configured method, renews the token (renew-self) once
@@ -79,13 +80,17 @@ public final class VaultAuthenticator implements AutoCloseable {
   public VaultAuthenticator(VaultAuthSettings auth, VaultConnection connection,
       RenewalPolicy policy, Clock clock, Function<String, String> environment,
       CertificateListener listener) {
-    this(auth, connection, policy, clock, environment, listener, BoundedReads.DEFAULT_TIMEOUT);
+    this(auth, connection, policy, clock, environment, listener,
+        () -> BoundedReads.DEFAULT_TIMEOUT);
   }
 
-  /** As the public constructor, a read of the credential given up after {@code readTimeout}. */
+  /**
+   * As the public constructor, a read of the credential given up after what {@code readTimeout}
+   * gives as it begins (for tests).
+   */
   VaultAuthenticator(VaultAuthSettings auth, VaultConnection connection, RenewalPolicy policy,
       Clock clock, Function<String, String> environment, CertificateListener listener,
-      Duration readTimeout) {
+      Supplier<Duration> readTimeout) {
     this.auth = requireNonNull(auth, "auth == null");
     this.connection = requireNonNull(connection, "connection == null");
     this.policy = requireNonNull(policy, "policy == null");

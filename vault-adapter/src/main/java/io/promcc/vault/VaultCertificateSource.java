@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -87,7 +88,7 @@ public final class VaultCertificateSource implements CertificateSource {
       VaultAuthenticator authenticator, Clock clock, RandomGenerator random,
       CertificateListener listener, Optional<KeptCertificates> kept) {
     this(settings, connection, authenticator, clock, random, listener, kept, CloseTiming.DEFAULT,
-        BoundedReads.DEFAULT_TIMEOUT);
+        () -> BoundedReads.DEFAULT_TIMEOUT);
   }
 
   /** As the public constructor, with the close timed by {@code closeTiming} (for tests). */
@@ -95,17 +96,17 @@ public final class VaultCertificateSource implements CertificateSource {
       VaultAuthenticator authenticator, Clock clock, RandomGenerator random,
       CertificateListener listener, Optional<KeptCertificates> kept, CloseTiming closeTiming) {
     this(settings, connection, authenticator, clock, random, listener, kept, closeTiming,
-        BoundedReads.DEFAULT_TIMEOUT);
+        () -> BoundedReads.DEFAULT_TIMEOUT);
   }
 
   /**
    * As the public constructor, with the close timed by {@code closeTiming} and a read of a kept
-   * certificate given up after {@code keptReadTimeout} (for tests).
+   * certificate given up after what {@code keptReadTimeout} gives as it begins (for tests).
    */
   VaultCertificateSource(VaultSettings settings, VaultConnection connection,
       VaultAuthenticator authenticator, Clock clock, RandomGenerator random,
       CertificateListener listener, Optional<KeptCertificates> kept, CloseTiming closeTiming,
-      Duration keptReadTimeout) {
+      Supplier<Duration> keptReadTimeout) {
     this.closeTiming = requireNonNull(closeTiming, "closeTiming == null");
     this.settings = requireNonNull(settings, "settings == null");
     this.authenticator = requireNonNull(authenticator, "authenticator == null");

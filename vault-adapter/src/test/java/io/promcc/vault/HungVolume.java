@@ -66,6 +66,15 @@ final class HungVolume implements AutoCloseable {
     back.countDown();
   }
 
+  /**
+   * The wait for a read as it begins: {@code hung} while the volume hangs (the reads the adapter
+   * gives up), and once it answered the bound of this volume, far past the late start of a
+   * reader thread on a busy machine (the reads that must end then).
+   */
+  Supplier<Duration> readWait(Duration hung) {
+    return () -> back.getCount() == 0 ? Duration.ofNanos(boundNanos) : hung;
+  }
+
   /** How many reads have begun on the volume. */
   int readsBegun() {
     return begun.get();

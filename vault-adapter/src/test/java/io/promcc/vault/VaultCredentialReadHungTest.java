@@ -24,7 +24,11 @@ import org.junit.jupiter.api.Test;
  * instead of holding the authenticator's lock, and with it every worker and the close, for good.
  */
 class VaultCredentialReadHungTest {
-  /** Short, and safe so: the read it gives up never ends by itself. */
+  /**
+   * The wait for a read while the volume hangs: short, and safe so, as the reads it gives up
+   * never end by themselves; once it answers, a read is waited for the volume's bound, as its
+   * reader thread may start late on a busy machine ({@link HungVolume#readWait}).
+   */
   private static final Duration READ_WAIT = Duration.ofMillis(200);
   private static final long BOUND_SECONDS = 30;
 
@@ -97,7 +101,7 @@ class VaultCredentialReadHungTest {
 
   /**
    * An authenticator of the fixture's settings whose credential is read through {@link #volume},
-   * each read waited for at most {@link #READ_WAIT}.
+   * each read waited for at most {@link #READ_WAIT} while the volume hangs.
    */
   private VaultAuthenticator authenticatorOnTheHungVolume() {
     VaultSettings settings = fixture.settings().build();
@@ -105,6 +109,6 @@ class VaultCredentialReadHungTest {
         name -> volume.read(() -> fixture.environment.get(name), null);
     VaultConnection connection = VaultConnection.create(settings, fixture.clock);
     return new VaultAuthenticator(settings.auth(), connection, RenewalPolicy.of(settings),
-        fixture.clock, hangingEnvironment, fixture.listener, READ_WAIT);
+        fixture.clock, hangingEnvironment, fixture.listener, volume.readWait(READ_WAIT));
   }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /** A fake Vault, a clock and the adapter wired to them, for one test. */
 final class VaultFixture implements AutoCloseable {
@@ -127,8 +128,12 @@ final class VaultFixture implements AutoCloseable {
         clock, new SplittableRandom(42), listener, java.util.Optional.of(kept));
   }
 
-  /** As {@link #source(VaultSettings, KeptCertificates)}, a read given up after {@code wait}. */
-  VaultCertificateSource source(VaultSettings settings, KeptCertificates kept, Duration wait) {
+  /**
+   * As {@link #source(VaultSettings, KeptCertificates)}, a read given up after what
+   * {@code wait} gives as it begins.
+   */
+  VaultCertificateSource source(VaultSettings settings, KeptCertificates kept,
+      Supplier<Duration> wait) {
     VaultConnection connection = VaultConnection.create(settings, clock);
     return new VaultCertificateSource(settings, connection, authenticator(settings, connection),
         clock, new SplittableRandom(42), listener, java.util.Optional.of(kept),

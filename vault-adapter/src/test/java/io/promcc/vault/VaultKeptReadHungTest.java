@@ -27,7 +27,11 @@ import org.junit.jupiter.api.Test;
  * once the volume answers: a read that did not end is never taken for certificates gone.
  */
 class VaultKeptReadHungTest extends KeptCertificateFixture {
-  /** Short, and safe so: the reads it gives up never end by themselves. */
+  /**
+   * The wait for a read while the volume hangs: short, and safe so, as the reads it gives up
+   * never end by themselves; once it answers, a read is waited for the volume's bound, as its
+   * reader thread may start late on a busy machine ({@link HungVolume#readWait}).
+   */
   private static final Duration READ_WAIT = Duration.ofMillis(200);
   /** How long a test waits for an observation: far past every wait of the source. */
   private static final long BOUND_SECONDS = 30;
@@ -48,7 +52,8 @@ class VaultKeptReadHungTest extends KeptCertificateFixture {
    */
   @Test
   void aHungReadIsGivenUpAndVaultIsAskedInstead() throws Exception {
-    VaultCertificateSource source = fixture.source(settings, hangingReader(), READ_WAIT);
+    VaultCertificateSource source = fixture.source(settings, hangingReader(),
+        volume.readWait(READ_WAIT));
     try (LogCapture log = LogCapture.of(VaultCertificateSource.class)) {
       CertificateObservation observed = observeBounded(source, List.of(beta));
 
@@ -83,7 +88,8 @@ class VaultKeptReadHungTest extends KeptCertificateFixture {
   @Test
   void whileAReadHangsTheOtherClustersAreNotReadOneWaitEach() throws Exception {
     List<GuestCluster> clusters = fixture.clusters(12);
-    VaultCertificateSource source = fixture.source(settings, hangingReader(), READ_WAIT);
+    VaultCertificateSource source = fixture.source(settings, hangingReader(),
+        volume.readWait(READ_WAIT));
     try {
       CertificateObservation observed = observeBounded(source, clusters);
 
@@ -102,7 +108,8 @@ class VaultKeptReadHungTest extends KeptCertificateFixture {
   @Test
   void aHangIsShownOnceUntilItsReadEnds() throws Exception {
     List<GuestCluster> clusters = fixture.clusters(5);
-    VaultCertificateSource source = fixture.source(settings, hangingReader(), READ_WAIT);
+    VaultCertificateSource source = fixture.source(settings, hangingReader(),
+        volume.readWait(READ_WAIT));
     try {
       observeBounded(source, clusters);
       assertEquals(List.of("kept read hung"), keptReadEvents());
@@ -125,7 +132,8 @@ class VaultKeptReadHungTest extends KeptCertificateFixture {
   void aKeptCertificateUnreadableWhileVaultIsSealedIsTakenOverOnceTheVolumeAnswers()
       throws Exception {
     vault.seal();
-    VaultCertificateSource source = fixture.source(settings, hangingReader(), READ_WAIT);
+    VaultCertificateSource source = fixture.source(settings, hangingReader(),
+        volume.readWait(READ_WAIT));
     try {
       CertificateObservation sealed = observeBounded(source, List.of(beta));
       assertFalse(sealed.bundles().containsKey(beta.id()), sealed.bundles().toString());
@@ -153,7 +161,8 @@ class VaultKeptReadHungTest extends KeptCertificateFixture {
   @Test
   void aKeptCertificateTakenOverAfterAFailureIsDueAtItsRenewal() throws Exception {
     vault.seal();
-    VaultCertificateSource source = fixture.source(settings, hangingReader(), READ_WAIT);
+    VaultCertificateSource source = fixture.source(settings, hangingReader(),
+        volume.readWait(READ_WAIT));
     try {
       CertificateObservation sealed = observeBounded(source, List.of(beta));
       assertEquals("vault-sealed", sealed.problems().get(beta.id()).reason());
