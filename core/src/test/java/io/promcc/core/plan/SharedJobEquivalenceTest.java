@@ -81,12 +81,29 @@ class SharedJobEquivalenceTest {
           port: 10250
       """;
 
+  /** MIXED with anchors at the edges of its regexes, which Prometheus' anchoring makes no-ops. */
+  private static final String ANCHORED = MIXED
+      .replace("regex: \"http|metrics\"", "regex: \"^http$|\\\\Ametrics\\\\z\"")
+      .replace("target_label: pod}", "regex: \"^(.+)$\", target_label: pod}")
+      .replace("regex: \"giantswarm/.*\"", "regex: \"(?i)^giantswarm/.*$\"")
+      .replace("regex: \"up_x\"", "regex: \"^*^up_x$$?\"");
+  // each profile's jobs, planned once: what every try compares, whatever it generates
+  private static final List<Map<String, Object>> LEGACY = jobs(Profiles.legacy());
+  private static final List<Map<String, Object>> DEFAULT = jobs(ScrapeProfile.defaultProfile());
+  private static final ScrapeProfile MIXED_SHARED = ScrapeProfile.parse(MIXED, "mixed.yml");
+  private static final List<Map<String, Object>> MIXED_SHARED_JOBS = jobs(MIXED_SHARED);
+  private static final List<Map<String, Object>> MIXED_SEPARATE_JOBS = jobs(ScrapeProfile.parse(
+      MIXED.replaceAll("\n *shared_job: mixed", ""), "separate.yml"));
+  private static final List<Map<String, Object>> ANCHORED_SHARED_JOBS =
+      jobs(ScrapeProfile.parse(ANCHORED, "anchored.yml"));
+  private static final List<Map<String, Object>> ANCHORED_SEPARATE_JOBS = jobs(ScrapeProfile
+      .parse(ANCHORED.replaceAll("\n *shared_job: mixed", ""), "separate.yml"));
+
   @Property(tries = 300)
   void theDefaultProfileScrapesWhatTheLegacyProfileScrapes(
       @ForAll("endpoints") Map<String, String> endpoint, @ForAll("nodes") Map<String, String> node,
       @ForAll("samples") Map<String, String> sample) {
-    assertSameTargetsAndSamples(jobs(Profiles.legacy()), jobs(ScrapeProfile.defaultProfile()),
-        List.of(endpoint, node, Map.of()), sample);
+    assertSameTargetsAndSamples(LEGACY, DEFAULT, List.of(endpoint, node, Map.of()), sample);
   }
 
   /**
@@ -97,20 +114,17 @@ class SharedJobEquivalenceTest {
   @Property(tries = 300)
   void theDefaultProfileScrapesWhatTheLegacyProfileScrapesOnPrometheus3(
       @ForAll("endpointsWithLineFeeds") Map<String, String> endpoint) {
-    assertEquals(targets(Release.V3, jobs(Profiles.legacy()), endpoint).keySet(),
-        targets(Release.V3, jobs(ScrapeProfile.defaultProfile()), endpoint).keySet(),
-        "targets of " + endpoint);
+    assertEquals(targets(Release.V3, LEGACY, endpoint).keySet(),
+        targets(Release.V3, DEFAULT, endpoint).keySet(), "targets of " + endpoint);
   }
 
   @Property(tries = 300)
   void sharedTemplatesOfEveryKindScrapeWhatTheirOwnJobsWould(
       @ForAll("endpoints") Map<String, String> endpoint, @ForAll("nodes") Map<String, String> node,
       @ForAll("samples") Map<String, String> sample) {
-    ScrapeProfile shared = ScrapeProfile.parse(MIXED, "mixed.yml");
-    ScrapeProfile separate = ScrapeProfile.parse(MIXED.replaceAll("\n *shared_job: mixed", ""),
-        "separate.yml");
-    assertEquals(2, SharedJobs.units(shared.jobs()).size(), "a, b and c share one job");
-    assertSameTargetsAndSamples(jobs(separate), jobs(shared), List.of(endpoint, node), sample);
+    assertEquals(2, SharedJobs.units(MIXED_SHARED.jobs()).size(), "a, b and c share one job");
+    assertSameTargetsAndSamples(MIXED_SEPARATE_JOBS, MIXED_SHARED_JOBS, List.of(endpoint, node),
+        sample);
   }
 
   /**
@@ -122,15 +136,8 @@ class SharedJobEquivalenceTest {
   void anchoredRegexesScrapeWhatTheirOwnJobsWould(
       @ForAll("endpoints") Map<String, String> endpoint, @ForAll("nodes") Map<String, String> node,
       @ForAll("samples") Map<String, String> sample) {
-    String anchored = MIXED
-        .replace("regex: \"http|metrics\"", "regex: \"^http$|\\\\Ametrics\\\\z\"")
-        .replace("target_label: pod}", "regex: \"^(.+)$\", target_label: pod}")
-        .replace("regex: \"giantswarm/.*\"", "regex: \"(?i)^giantswarm/.*$\"")
-        .replace("regex: \"up_x\"", "regex: \"^*^up_x$$?\"");
-    ScrapeProfile shared = ScrapeProfile.parse(anchored, "anchored.yml");
-    ScrapeProfile separate = ScrapeProfile.parse(
-        anchored.replaceAll("\n *shared_job: mixed", ""), "separate.yml");
-    assertSameTargetsAndSamples(jobs(separate), jobs(shared), List.of(endpoint, node), sample);
+    assertSameTargetsAndSamples(ANCHORED_SEPARATE_JOBS, ANCHORED_SHARED_JOBS,
+        List.of(endpoint, node), sample);
   }
 
   private static void assertSameTargetsAndSamples(List<Map<String, Object>> separate,
