@@ -44,7 +44,23 @@ final class StopDeadline {
      * what hangs holds.
      */
     static Part of(AutoCloseable closeable) {
-      return new Part(closeable.getClass().getSimpleName(), closeable);
+      return new Part(nameOf(closeable.getClass()), closeable);
+    }
+
+    /**
+     * The simple name of {@code type}; for an anonymous class, which has none, what it extends
+     * or implements and, in brackets, its name without the package, as a stack trace shows it
+     * ({@code AutoCloseable (Main$1)}).
+     */
+    static String nameOf(Class<?> type) {
+      if (!type.getSimpleName().isEmpty()) {
+        return type.getSimpleName();
+      }
+      String binary = type.getName().substring(type.getName().lastIndexOf('.') + 1);
+      Class<?> base = type.getSuperclass() == Object.class && type.getInterfaces().length > 0
+          ? type.getInterfaces()[0] : type.getSuperclass();
+      return base == null || base == Object.class ? binary
+          : nameOf(base) + " (" + binary + ")";
     }
   }
 
