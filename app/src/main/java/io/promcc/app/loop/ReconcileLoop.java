@@ -78,6 +78,7 @@ public final class ReconcileLoop {
   private Instant lastSuccessAt;
   private Instant failingSince;
   private Thread runner;
+  private final StopEnd stopEnd = new StopEnd();
   private final RunLog runLog;
 
   /**
@@ -90,7 +91,7 @@ public final class ReconcileLoop {
     this.listener = requireNonNull(listener, "listener == null");
     this.clock = requireNonNull(clock, "clock == null");
     this.heartbeat = clock.instant();
-    this.runLog = new RunLog(clock);
+    this.runLog = new RunLog(clock, stopEnd);
     this.schedule = new Schedule(pacing,
         new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), random), clock.instant());
   }
@@ -171,6 +172,7 @@ public final class ReconcileLoop {
         }
         schedule.started(now);
         runningSince = now;
+        runLog.began();
       } finally {
         lock.unlock();
       }
@@ -209,7 +211,7 @@ public final class ReconcileLoop {
     try {
       return requireNonNull(reconcile.get(), "reconcile returned null");
     } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, runLog.late() + "reconcile failed unexpectedly", e);
+      runLog.failedUnexpectedly(e);
       return new ReconcileResult(Outcome.FAILED, "reconcile failed unexpectedly: " + e,
           Optional.empty(), Optional.empty(), List.of(), List.of(), List.of(), new TreeMap<>(),
           List.of(), List.of(), new TreeMap<>(), false, false, false, Optional.empty(),
@@ -263,8 +265,7 @@ public final class ReconcileLoop {
       }
     } catch (RuntimeException | Error e) {
       ending = "uncaught " + e.getClass().getName();
-      // one line: the thread that rethrows it (promcc run) prints the stack trace
-      LOG.log(Level.ERROR, runLog.late() + "the reconcile loop ended: {0}", e.toString());
+      runLog.ended(e); // one line: the thread that rethrows it (promcc run) prints the trace
       throw e;
     } finally {
       lock.lock();
@@ -316,11 +317,21 @@ public final class ReconcileLoop {
   }
 
   /**
-   * The stop gave up waiting for the running reconcile (its waits were interrupted, and it went
-   * on): each line the loop logs from now on begins "after the stop: ".
+   * The end of the stop, under whose lock the loop logs its lines: once the stop's last line is
+   * logged ({@link StopEnd#end}), each line the loop logs begins "after the stop: " (a reconcile
+   * the stop gave up waiting for, which went on).
    */
-  public void givenUp() {
-    runLog.givenUp();
+  public StopEnd stopEnd() {
+    return stopEnd;
+  }
+
+  /**
+   * Whether a reconcile is going on: it began, and its end (its result, or the loop's death)
+   * was not logged. Read under {@link #stopEnd()}'s lock, it agrees with the lines the loop
+   * logs of it: a stop's last line names as still running only a reconcile this says is.
+   */
+  public boolean reconciling() {
+    return runLog.running();
   }
 
   /** What the loop is doing and has done. */

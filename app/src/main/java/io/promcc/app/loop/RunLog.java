@@ -13,50 +13,79 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * What the loop's log says of each run, and, once a stop gave up waiting for a run, that what it
- * logs comes after the stop. {@link #log} on the loop's thread under its lock; {@link #late()}
- * and {@link #givenUp()} from any thread.
+ * What the loop's log says of each run, and, once a stop that gave up waiting for a run has
+ * logged its last line, that what it logs comes after the stop: each line is decided and logged
+ * under the {@link StopEnd}'s lock, as is whether a run is going on, which the stop's last line
+ * names. {@link #log} on the loop's thread under its lock; the others from any thread.
  */
 final class RunLog {
   private static final System.Logger LOG = System.getLogger(ReconcileLoop.class.getName());
   /** How long a failure repeated as before is logged in one short line before again in full. */
   private static final Duration FULL_FAILURE_REMINDER = Duration.ofMinutes(10);
-  /** How each line logged after a stop that gave up on the loop begins. */
-  static final String AFTER_THE_STOP = "after the stop: ";
-
   private final Clock clock;
+  private final StopEnd stopEnd;
   private final ConditionLog conditionLog = new ConditionLog();
-  private volatile boolean givenUp;
+  private boolean running; // a run began and its end was not logged; guarded by stopEnd
   private Outcome lastLoggedOutcome;
   private String lastLoggedMessage;
   private Set<Rejection> lastLoggedRejected = Set.of();
   /** When a failed run was last logged in full, or null after a success. */
   private Instant lastFullFailureLogAt;
 
-  RunLog(Clock clock) {
+  RunLog(Clock clock, StopEnd stopEnd) {
     this.clock = requireNonNull(clock, "clock == null");
+    this.stopEnd = requireNonNull(stopEnd, "stopEnd == null");
   }
 
-  /** A stop gave up waiting for the loop: its lines from now on say they come after it. */
-  void givenUp() {
-    givenUp = true;
+  /** A run begins: it is going on until its end is logged ({@link #log}, {@link #ended}). */
+  void began() {
+    synchronized (stopEnd) {
+      running = true;
+    }
   }
 
-  /** What a line of the loop begins with: {@link #AFTER_THE_STOP} once given up, else nothing. */
-  String late() {
-    return givenUp ? AFTER_THE_STOP : "";
+  /** Whether a run is going on: one began, and its end was not logged. */
+  boolean running() {
+    synchronized (stopEnd) {
+      return running;
+    }
+  }
+
+  /** Logs what a run threw that it should not have (it goes on as a failed run). */
+  void failedUnexpectedly(RuntimeException e) {
+    synchronized (stopEnd) {
+      LOG.log(Level.ERROR, stopEnd.late() + "reconcile failed unexpectedly", e);
+    }
+  }
+
+  /**
+   * Logs the end of the loop by {@code e}, in one line (the thread that rethrows it prints its
+   * stack trace): a run going on ends with it.
+   */
+  void ended(Throwable e) {
+    synchronized (stopEnd) {
+      running = false;
+      LOG.log(Level.ERROR, stopEnd.late() + "the reconcile loop ended: {0}", e.toString());
+    }
   }
 
   /**
    * Logs what a run did: always when it wrote, reloaded or failed, and when something is left
    * out that was not before (a rejected Service changes no config, but must be named); a quiet
    * resync is silent. A run the stop interrupted is named so, at INFO: its failure is the stop
-   * itself (each file the store touched is whole, the rest keep their old contents).
+   * itself (each file the store touched is whole, the rest keep their old contents). The run
+   * ends with it: its lines and its end are on one side of a stop's last line.
    *
    * @param retry when the run is retried, for a failure's line ("" for none)
    */
   void log(ReconcileResult result, String retry, boolean interrupted) {
-    String late = late();
+    synchronized (stopEnd) { // its end: every line of it on one side of the stop's last line
+      running = false;
+      logLines(result, retry, interrupted, stopEnd.late());
+    }
+  }
+
+  private void logLines(ReconcileResult result, String retry, boolean interrupted, String late) {
     boolean news = result.outcome() != lastLoggedOutcome
         || !RepeatedFailure.same(result.message(), lastLoggedMessage);
     lastLoggedOutcome = result.outcome();

@@ -76,14 +76,13 @@ public final class Controller {
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final CountDownLatch ended = new CountDownLatch(1);
   private final Duration stopBudget;
+  private final Duration stopGrace;
   private final AtomicReference<StopDeadline> stopDeadline = new AtomicReference<>();
   private volatile StatusServer status;
   private volatile boolean running; // run() began
   private volatile List<FolderLock> locks = List.of();
   private volatile PlannerFileWatches plannerWatches; // once started
   private volatile Optional<FileWatcher.Watch> credentialWatch = Optional.empty();
-  private Throwable loopFailure; // what the loop's thread died of, if it did; under this
-  private boolean failureRead; // run() has taken loopFailure: a later death is logged in full
 
   @Inject
   Controller(RunSettings settings, @Selected GuestClusterSource clusters,
@@ -92,16 +91,22 @@ public final class Controller {
       Optional<ServiceEvents> events, Provider<Optional<LeaderElection>> election,
       Optional<TargetWatch> targets, Optional<PrometheusWatch> prometheusWatch, Clock clock) {
     this(settings, clusters, certificates, loop, inputs, watcher, metrics, health, events,
-        election, targets, prometheusWatch, clock, STOP_BUDGET);
+        election, targets, prometheusWatch, clock, STOP_BUDGET, STOP_GRACE);
   }
 
-  /** As above, the whole stop bounded by {@code stopBudget} (a seam for tests). */
+  /**
+   * As above, the whole stop bounded by {@code stopBudget}, of which a running reconcile is
+   * waited for {@code stopGrace} to end and as long again once its waits are interrupted (a seam
+   * for tests).
+   */
   Controller(RunSettings settings, GuestClusterSource clusters, CertificateSource certificates,
       ReconcileLoop loop, PlanInputs inputs, FileWatcher watcher, ControllerMetrics metrics,
       LoopHealth health, Optional<ServiceEvents> events,
       Provider<Optional<LeaderElection>> election, Optional<TargetWatch> targets,
-      Optional<PrometheusWatch> prometheusWatch, Clock clock, Duration stopBudget) {
+      Optional<PrometheusWatch> prometheusWatch, Clock clock, Duration stopBudget,
+      Duration stopGrace) {
     this.stopBudget = requireNonNull(stopBudget, "stopBudget == null");
+    this.stopGrace = requireNonNull(stopGrace, "stopGrace == null");
     this.settings = requireNonNull(settings, "settings == null");
     this.clusters = requireNonNull(clusters, "clusters == null");
     this.certificates = requireNonNull(certificates, "certificates == null");
@@ -147,7 +152,7 @@ public final class Controller {
     } catch (Throwable e) {
       try {
         health.stopping();
-        closeAll();
+        closeAll().end(still -> { }); // no last line: the start's failure is thrown
       } catch (Throwable closing) {
         e.addSuppressed(closing);
       }
@@ -218,96 +223,48 @@ public final class Controller {
    * dies; releases everything before it returns or throws.
    *
    * @throws RuntimeException or {@link Error} what the loop's thread died of (a bug, the heap
-   *     exhausted): everything was stopped and closed, and the process should exit non-zero, so
-   *     that a supervisor restarts it instead of keeping one without a controller
+   *     exhausted) before a stop gave up on its reconcile: everything was stopped and closed,
+   *     and the process should exit non-zero, so that a supervisor restarts it instead of
+   *     keeping one without a controller (the death of a reconcile a stop gave up on is logged,
+   *     and thrown by no one: {@link LoopThread})
    */
   public void run() {
     running = true;
-    Thread runner = null;
-    String givenUp = null; // the reconcile the stop gave up on
+    LoopThread runner = null;
     try {
       if (awaitSources()) {
         health.sourcesSynced();
         LOG.log(Level.INFO, "sources synced; reconciling");
-        runner = new Thread(this::runLoop, "promcc-reconcile-loop");
-        runner.setDaemon(true); // one the stop gave up on keeps no JVM alive
+        runner = new LoopThread(loop, stopping::countDown);
         runner.start();
         stopping.await();
         Instant stopAt = clock.instant();
         health.stopping(); // before the loop ends, so its end is no failure
-        Duration grace = STOP_GRACE.multipliedBy(stopBudget.toMillis())
-            .dividedBy(STOP_BUDGET.toMillis()); // to end, and again once its waits interrupted
-        loop.stop(grace);
-        TimeUnit.NANOSECONDS.timedJoin(runner, stopDeadline()
-            .leftKeeping(stopBudget.minus(grace.multipliedBy(2))).toNanos()); // the closes' share
-        if (runner.isAlive()) {
-          givenUp = gaveUp(runner, Duration.between(stopAt, clock.instant()));
-        }
+        loop.stop(stopGrace);
+        runner.join(stopDeadline().leftKeeping(stopBudget.minus(stopGrace.multipliedBy(2))));
+        runner.giveUp(Duration.between(stopAt, clock.instant()));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
       try {
         health.stopping();
-        List<String> still = new ArrayList<>(closeAll());
-        if (givenUp != null && runner.isAlive()) {
-          still.add(0, givenUp);
-        }
-        LOG.log(Level.INFO, still.isEmpty() ? "stopped" : "stopped; still running, to end with "
-            + "the process: " + String.join(", ", still));
+        Optional<LoopThread> loopThread = Optional.ofNullable(runner);
+        closeAll().end(closes -> { // under the stop's end's lock, as what it gave up on logs
+          List<String> still = new ArrayList<>(closes);
+          loopThread.flatMap(LoopThread::givenUpRunning).ifPresent(r -> still.add(0, r));
+          LOG.log(Level.INFO, still.isEmpty() ? "stopped" : "stopped; still running, to end "
+              + "with the process: " + String.join(", ", still));
+        });
       } finally {
         ended.countDown(); // also after an Error of a close, thrown on once all are closed
       }
     }
-    Throwable failure;
-    synchronized (this) {
-      failureRead = true;
-      failure = loopFailure;
-    }
+    Throwable failure = runner == null ? null : runner.failure().orElse(null);
     if (failure instanceof Error e) {
       throw e;
     } else if (failure instanceof RuntimeException e) {
       throw e;
-    }
-  }
-
-  /**
-   * Names the reconcile a stop stopped waiting for (its waits were interrupted, and it went on),
-   * with where its thread is: else the log said only "stopped". {@code promcc run} exits next.
-   * The loop's later lines say they come after the stop.
-   *
-   * @return what the line "stopped" calls it
-   */
-  private String gaveUp(Thread runner, Duration waited) {
-    loop.givenUp();
-    String what = loop.status().runningSince().map(since -> " began at " + since)
-        .orElse(" was running (the loop had not ended)");
-    Exception where = new Exception("where " + runner.getName() + " was");
-    where.setStackTrace(runner.getStackTrace());
-    LOG.log(Level.WARNING, GAVE_UP + what + ", " + waited.toMillis() + " ms after the stop "
-        + "(its waits interrupted); what it writes is whole, and it ends at the latest with the "
-        + "process", where);
-    return "the reconcile that" + what;
-  }
-
-  /**
-   * The loop, on its own thread; its death stops the controller like a stop would, and run()
-   * throws it on. A death after run() gave up waiting for the loop (a reconcile that outlasted
-   * the stop's waits) is logged here with its stack trace: nothing else would print it.
-   */
-  private void runLoop() {
-    try {
-      loop.run();
-    } catch (RuntimeException | Error e) { // the loop logged one line
-      boolean late;
-      synchronized (this) {
-        late = failureRead;
-        loopFailure = e;
-      }
-      if (late) {
-        LOG.log(Level.ERROR, "after the stop: the reconcile loop died", e);
-      }
-      stopping.countDown();
     }
   }
 
@@ -365,12 +322,13 @@ public final class Controller {
 
   /** The stop's bound, begun by the first call: a stop during run(), or run()'s or start()'s. */
   private StopDeadline stopDeadline() {
-    stopDeadline.compareAndSet(null, new StopDeadline(stopBudget, System::nanoTime));
+    stopDeadline.compareAndSet(null, new StopDeadline(stopBudget, System::nanoTime,
+        loop.stopEnd()));
     return stopDeadline.get();
   }
 
-  /** Closes every part; returns those still closing when their time ran out. */
-  private List<String> closeAll() {
+  /** Closes every part; returns the stop's bound, to end the stop with. */
+  private StopDeadline closeAll() {
     List<AutoCloseable> all = new ArrayList<>(List.of(clusters, certificates, watcher));
     // the planner's after the watcher, which asks for their reloads
     Stream.of(Optional.ofNullable(plannerWatches), credentialWatch, events, election, targets,
@@ -381,7 +339,7 @@ public final class Controller {
     StopDeadline deadline = stopDeadline();
     deadline.closeInOrder(Stream.concat(all.stream().map(StopDeadline.Part::of),
         lockParts(held).stream()).toList());
-    return deadline.end();
+    return deadline;
   }
 
   /**

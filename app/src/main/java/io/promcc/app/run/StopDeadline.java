@@ -2,11 +2,13 @@ package io.promcc.app.run;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.app.loop.StopEnd;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -17,8 +19,9 @@ import java.util.function.LongSupplier;
  * api server that takes the Lease's release and does not answer) holds the stop no longer and the
  * parts after it are still closed. A part not closed in its time is named in one warning and goes
  * on; it ends with the process, and its end, if it comes, is logged as during the stop or, once
- * {@link #end()} named it as still running, after it. The stop ends within {@link #total()} but
- * for the few milliseconds of starting and ending those threads.
+ * {@link #end} named it as still running, after it (both under the {@link StopEnd}'s lock). The
+ * stop ends within {@link #total()} but for the few milliseconds of starting and ending those
+ * threads.
  *
  * <p>Used by one thread at a time.
  */
@@ -30,6 +33,7 @@ final class StopDeadline {
   private final Duration total;
   private final LongSupplier ticker;
   private final long began;
+  private final StopEnd stopEnd;
   private final List<Closing> givenUp = new ArrayList<>(); // in order
 
   /** A part of the controller closed in a stop: what the warning calls it, and its close. */
@@ -64,10 +68,14 @@ final class StopDeadline {
     }
   }
 
-  /** Begins {@code total} now, on {@code ticker} (nanoseconds, as {@link System#nanoTime()}). */
-  StopDeadline(Duration total, LongSupplier ticker) {
+  /**
+   * Begins {@code total} now, on {@code ticker} (nanoseconds, as {@link System#nanoTime()}); the
+   * stop ends with {@code stopEnd}.
+   */
+  StopDeadline(Duration total, LongSupplier ticker, StopEnd stopEnd) {
     this.total = requireNonNull(total, "total == null");
     this.ticker = requireNonNull(ticker, "ticker == null");
+    this.stopEnd = requireNonNull(stopEnd, "stopEnd == null");
     this.began = ticker.getAsLong();
   }
 
@@ -91,7 +99,7 @@ final class StopDeadline {
   /**
    * Closes {@code parts} in order, each within what is left less {@link #LEAST} for each later
    * part; a close that fails is logged, one not ended in its time named in one warning, and its
-   * end, later, logged as coming during the stop or, once {@link #end()} was called, after it.
+   * end, later, logged as coming during the stop or, once {@link #end} was called, after it.
    *
    * @throws Error the first {@link Error} a close threw, once every part was closed
    */
@@ -136,23 +144,23 @@ final class StopDeadline {
   }
 
   /**
-   * Ends the stop: returns the closes given up that are still running, in order
-   * ({@code "closing <part>"}), whose end, if it comes, is logged as after the stop; one that
-   * ended since it was given up is not named (its end was logged as during the stop).
+   * Ends the stop ({@link StopEnd#end}): gives {@code lastLine}, which logs the stop's last line,
+   * the closes given up that are still running, in order ({@code "closing <part>"}), whose end,
+   * if it comes, is logged as after the stop; one that ended since it was given up is not named
+   * (its end was logged as during the stop).
    */
-  List<String> end() {
-    return givenUp.stream().filter(Closing::runsPastTheStop)
-        .map(closing -> "closing " + closing.part.name()).toList();
+  void end(Consumer<List<String>> lastLine) {
+    stopEnd.end(() -> lastLine.accept(givenUp.stream().filter(Closing::running)
+        .map(closing -> "closing " + closing.part.name()).toList()));
   }
 
   /** One part's close, on its own thread. */
   private final class Closing implements Runnable {
     private final Part part;
     private final long began = ticker.getAsLong();
-    private boolean ended; // guarded by this
-    private boolean late; // given up before it ended; guarded by this
-    private boolean pastTheStop; // still running when the stop ended; guarded by this
-    private Throwable failure; // guarded by this
+    private boolean ended; // guarded by stopEnd
+    private boolean late; // given up before it ended; guarded by stopEnd
+    private Throwable failure; // guarded by stopEnd
 
     Closing(Part part) {
       this.part = part;
@@ -166,35 +174,37 @@ final class StopDeadline {
       } catch (Throwable e) {
         failed = e;
       }
-      boolean told;
-      boolean afterTheStop;
-      synchronized (this) {
+      synchronized (stopEnd) { // on one side of the stop's last line, which names it or not
         ended = true;
         failure = failed;
-        told = late;
-        afterTheStop = pastTheStop;
+        if (late) { // a warning said it goes on: its end is told, in the stop or after it
+          String when = stopEnd.ended() ? StopEnd.AFTER_THE_STOP : "stopping: ";
+          LOG.log(failed == null ? Level.INFO : Level.WARNING, when + "closing " + part.name()
+              + " ended " + millis() + " ms after it began"
+              + (failed == null ? "" : ", failing: " + failed));
+        }
       }
-      if (told) { // a warning said it goes on: its end is told, in the stop or after it
-        LOG.log(failed == null ? Level.INFO : Level.WARNING, (afterTheStop ? "after the stop: "
-            : "stopping: ") + "closing " + part.name() + " ended " + millis()
-            + " ms after it began" + (failed == null ? "" : ", failing: " + failed));
+    }
+
+    /** Whether it has not ended (read as the stop ends, under its lock). */
+    boolean running() {
+      synchronized (stopEnd) {
+        return !ended;
       }
     }
 
-    /** Whether it is still running as the stop ends: its end is then logged as after the stop. */
-    synchronized boolean runsPastTheStop() {
-      pastTheStop = !ended;
-      return pastTheStop;
+    /** Whether the close has not ended: its end is then told, in the stop or after it. */
+    boolean giveUpIfRunning() {
+      synchronized (stopEnd) {
+        late = !ended;
+        return late;
+      }
     }
 
-    /** Whether the close has not ended: its end is then logged as after the stop. */
-    synchronized boolean giveUpIfRunning() {
-      late = !ended;
-      return late;
-    }
-
-    synchronized Throwable failure() {
-      return failure;
+    Throwable failure() {
+      synchronized (stopEnd) {
+        return failure;
+      }
     }
 
     long millis() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.app.loop.StopEnd;
 import io.promcc.core.testing.LogCapture;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -58,7 +59,8 @@ class HungLockReleaseTest {
             StandardOpenOption.READ, StandardOpenOption.WRITE), release));
     FolderLock state = FolderLock.acquire(temp.resolve("state"), Controller.STATE_LOCK, MODE,
         "--state-dir", "the same key");
-    StopDeadline deadline = new StopDeadline(Duration.ofSeconds(1), System::nanoTime);
+    StopDeadline deadline = new StopDeadline(Duration.ofSeconds(1), System::nanoTime,
+        new StopEnd());
 
     long before = System.nanoTime();
     deadline.closeInOrder(Controller.lockParts(List.of(out, state)));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.app.loop.StopEnd;
 import io.promcc.core.testing.LogCapture;
 import java.time.Duration;
 import java.util.List;
@@ -37,24 +38,31 @@ class LateCloseEndTest {
   @Test
   void aCloseThatEndsBeforeTheStopEndsIsNotNamedAsStillRunningNorSaidToEndAfterIt()
       throws Exception {
-    StopDeadline deadline = new StopDeadline(BUDGET, System::nanoTime);
+    StopDeadline deadline = new StopDeadline(BUDGET, System::nanoTime, new StopEnd());
     deadline.closeInOrder(List.of(new StopDeadline.Part("the hung part", this::hangs)));
     endTheClose();
 
-    assertEquals(List.of(), deadline.end(), "the part had ended before the stop did");
+    assertEquals(List.of(), end(deadline), "the part had ended before the stop did");
     assertEquals(List.of("stopping: closing the hung part ended"), endLines(),
         "the late end of the close: " + log.messages());
   }
 
   @Test
   void aCloseStillRunningAtTheStopsEndIsNamedAndItsEndSaidToComeAfterIt() throws Exception {
-    StopDeadline deadline = new StopDeadline(BUDGET, System::nanoTime);
+    StopDeadline deadline = new StopDeadline(BUDGET, System::nanoTime, new StopEnd());
     deadline.closeInOrder(List.of(new StopDeadline.Part("the hung part", this::hangs)));
 
-    assertEquals(List.of("closing the hung part"), deadline.end());
+    assertEquals(List.of("closing the hung part"), end(deadline));
     endTheClose();
     assertEquals(List.of("after the stop: closing the hung part ended"), endLines(),
         "the late end of the close: " + log.messages());
+  }
+
+  /** Ends the stop, returning what its last line would name as still running. */
+  private static List<String> end(StopDeadline deadline) {
+    AtomicReference<List<String>> still = new AtomicReference<>();
+    deadline.end(still::set);
+    return still.get();
   }
 
   private void hangs() throws InterruptedException {

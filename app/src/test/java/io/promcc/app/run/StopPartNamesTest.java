@@ -3,6 +3,7 @@ package io.promcc.app.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.promcc.app.local.FileWatcher;
+import io.promcc.app.loop.StopEnd;
 import io.promcc.core.testing.LogCapture;
 import java.time.Duration;
 import java.util.List;
@@ -52,7 +53,7 @@ class StopPartNamesTest {
       }
     };
 
-    new StopDeadline(Duration.ofMillis(100), System::nanoTime)
+    new StopDeadline(Duration.ofMillis(100), System::nanoTime, new StopEnd())
         .closeInOrder(List.of(StopDeadline.Part.of(hangs)));
 
     assertEquals(List.of("stopping: closing AutoCloseable (StopPartNamesTest$3) had not ended"),

@@ -52,15 +52,31 @@ final class TestControllers {
     return new ReconcileLoop(reconcile, result -> { }, settings.pacing(), clock, new Random(1));
   }
 
-  /** A controller of no clusters, its whole stop bounded by {@code stopBudget}. */
+  /**
+   * A controller of no clusters, its whole stop bounded by {@code stopBudget}, of which a running
+   * reconcile is given the share {@link Controller#STOP_GRACE} has of {@link
+   * Controller#STOP_BUDGET}.
+   */
   static Controller controller(RunSettings settings, CertificateSource certificates,
       ReconcileLoop loop, FileWatcher watcher, Clock clock, Duration stopBudget) {
+    return controller(settings, certificates, loop, watcher, clock, stopBudget,
+        Controller.STOP_GRACE.multipliedBy(stopBudget.toMillis())
+            .dividedBy(Controller.STOP_BUDGET.toMillis()));
+  }
+
+  /**
+   * A controller of no clusters, its whole stop bounded by {@code stopBudget}, a running
+   * reconcile waited for {@code stopGrace} and as long again once its waits are interrupted.
+   */
+  static Controller controller(RunSettings settings, CertificateSource certificates,
+      ReconcileLoop loop, FileWatcher watcher, Clock clock, Duration stopBudget,
+      Duration stopGrace) {
     ControllerMetrics metrics = ControllerModule.metrics();
     LoopHealth health = ControllerModule.loopHealth(settings, clock);
     PlanInputs inputs = ControllerModule.planInputs(settings,
         ControllerModule.controllerSettings(settings), ControllerModule.sourceErrors(metrics));
     return new Controller(settings, new FakeClusterSource(), certificates, loop, inputs,
         watcher, metrics, health, Optional.empty(), Optional::empty, Optional.empty(),
-        Optional.empty(), clock, stopBudget);
+        Optional.empty(), clock, stopBudget, stopGrace);
   }
 }
