@@ -19,8 +19,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -33,7 +35,11 @@ import java.util.Set;
  *
  * <p>The lock is the process' (POSIX {@code fcntl}), and closing any descriptor of the file
  * releases it: a second holder in this process is therefore refused from a record of the files
- * held here, without opening the file.
+ * held here, without opening the file. That record also holds, for their time, the files being
+ * taken or read here ({@link #holderOfOutput}), so that no other take in this process opens them
+ * meanwhile (it is refused as in use by this process); it is the only thing done under its lock,
+ * and no file is read or written under it: a take or release on a volume that hangs holds no
+ * take or release of another folder.
  *
  * <p>Thread-safe; {@link #close()} is idempotent.
  */
@@ -64,7 +70,10 @@ public final class FolderLock implements AutoCloseable {
       Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
           LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(FILE_MODE));
 
-  /** The lock files this process holds, by file key (device and inode); guarded by itself. */
+  /**
+   * The lock files this process holds, by file key (device and inode), and those being taken or
+   * read here, by file key once known and by absolute path; guarded by itself.
+   */
   private static final Set<Object> HELD = new HashSet<>();
 
   private final FileChannel channel; // null: nothing is held
@@ -95,28 +104,44 @@ public final class FolderLock implements AutoCloseable {
    */
   public static Optional<String> holderOfOutput(Path out) {
     Path lockFile = out.resolve(OUT_LOCK);
-    synchronized (HELD) {
-      try {
-        Object existing = fileKey(lockFile);
-        if (existing == null) {
-          return Optional.empty();
-        }
-        if (HELD.contains(existing)) { // not opened: closing it would release this process' lock
-          return Optional.of(inUse("--out", out, lockFile, OUTPUT_SHARED,
-              OptionalLong.of(ProcessHandle.current().pid())).getMessage());
-        }
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.READ)) {
-          FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true);
-          if (lock != null) {
-            lock.release();
-            return Optional.empty();
-          }
-          return Optional.of(inUse("--out", out, lockFile, OUTPUT_SHARED, pidIn(channel))
-              .getMessage());
-        }
-      } catch (IOException | RuntimeException e) { // no answer: the address alone is said
+    Object existing;
+    try {
+      existing = fileKey(lockFile);
+    } catch (IOException | RuntimeException e) { // no answer: the address alone is said
+      return Optional.empty();
+    }
+    if (existing == null) {
+      return Optional.empty();
+    }
+    if (!reserve(existing)) { // not opened: closing it would release this process' lock
+      return Optional.of(inUse("--out", out, lockFile, OUTPUT_SHARED,
+          OptionalLong.of(ProcessHandle.current().pid())).getMessage());
+    }
+    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.READ)) {
+      FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true);
+      if (lock != null) {
+        lock.release();
         return Optional.empty();
       }
+      return Optional.of(inUse("--out", out, lockFile, OUTPUT_SHARED, pidIn(channel))
+          .getMessage());
+    } catch (IOException | RuntimeException e) { // no answer: the address alone is said
+      return Optional.empty();
+    } finally {
+      unreserve(existing);
+    }
+  }
+
+  /** Records {@code what} as held or being taken or read here; false if it already was. */
+  private static boolean reserve(Object what) {
+    synchronized (HELD) {
+      return HELD.add(what);
+    }
+  }
+
+  private static void unreserve(Object what) {
+    synchronized (HELD) {
+      HELD.remove(what);
     }
   }
 
@@ -144,17 +169,15 @@ public final class FolderLock implements AutoCloseable {
    */
   public static void makeOutputLockFile(Path out) throws IOException {
     Path lockFile = out.resolve(OUT_LOCK);
-    synchronized (HELD) {
-      if (fileKey(lockFile) != null) {
-        return;
-      }
-      try {
-        Files.newByteChannel(lockFile, Set.of(StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-            PosixFilePermissions.asFileAttribute(FILE_MODE)).close();
-      } catch (FileAlreadyExistsException raced) {
-        // made meanwhile by another process: the folder takes files
-      }
+    if (fileKey(lockFile) != null) {
+      return;
+    }
+    try { // a new file, which no one holds: closing it releases no lock
+      Files.newByteChannel(lockFile, Set.of(StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+          PosixFilePermissions.asFileAttribute(FILE_MODE)).close();
+    } catch (FileAlreadyExistsException raced) {
+      // made meanwhile by another process: the folder takes files
     }
   }
 
@@ -179,45 +202,59 @@ public final class FolderLock implements AutoCloseable {
   static FolderLock acquire(Path folder, String fileName, Set<PosixFilePermission> mode,
       String option, String shared, Opener opener) {
     Path lockFile = folder.resolve(fileName);
-    // one at a time in this process: a lock file held here exists before any other looks
-    synchronized (HELD) {
-      FileChannel channel = null;
-      Object key;
-      String step = "making the folder " + Quoting.quote(folder.toString());
-      try {
-        makeFolder(folder, mode);
-        step = "reading the status of the file " + Quoting.quote(lockFile.toString());
-        Object existing = fileKey(lockFile);
-        if (existing != null && HELD.contains(existing)) {
-          throw inUse(option, folder, lockFile, shared,
-              OptionalLong.of(ProcessHandle.current().pid()));
-        }
-        step = "opening the file " + Quoting.quote(lockFile.toString());
-        channel = opener.open(lockFile);
-        step = "reading the status of the file " + Quoting.quote(lockFile.toString());
-        key = fileKey(lockFile);
-        step = "locking the file " + Quoting.quote(lockFile.toString());
-        FileLock lock = channel.tryLock();
-        if (lock == null) {
-          // another process holds it: closing this descriptor releases no lock of this one
-          OptionalLong holder = pidIn(channel);
-          step = "closing the file " + Quoting.quote(lockFile.toString());
-          channel.close();
-          throw inUse(option, folder, lockFile, shared, holder);
-        }
-      } catch (IOException e) {
-        closeQuietly(channel);
-        LOG.log(Level.WARNING, "cannot lock " + option + " " + Quoting.quote(folder.toString())
-            + ": " + FileFailures.failed(stepOf(step, e), e)
-            + ": a second promcc run on it would not be refused");
-        LOG.log(Level.DEBUG, "the lock of " + Quoting.quote(folder.toString()) + " failed", e);
-        return new FolderLock(null, null, option);
+    // one take of a file at a time in this process, and none of a file held here: reserved
+    // first by its path (a missing file has no key yet), then by its key
+    Path where = lockFile.toAbsolutePath().normalize();
+    OptionalLong here = OptionalLong.of(ProcessHandle.current().pid());
+    if (!reserve(where)) {
+      throw inUse(option, folder, lockFile, shared, here);
+    }
+    List<Object> reserved = new ArrayList<>(List.of(where)); // given back unless held
+    FileChannel channel = null;
+    Object key = null;
+    String step = "making the folder " + Quoting.quote(folder.toString());
+    try {
+      makeFolder(folder, mode);
+      step = "reading the status of the file " + Quoting.quote(lockFile.toString());
+      Object existing = fileKey(lockFile);
+      if (existing != null && !reserve(existing)) {
+        throw inUse(option, folder, lockFile, shared, here);
       }
-      if (key != null) {
-        HELD.add(key);
+      Optional.ofNullable(existing).ifPresent(reserved::add);
+      step = "opening the file " + Quoting.quote(lockFile.toString());
+      channel = opener.open(lockFile);
+      step = "reading the status of the file " + Quoting.quote(lockFile.toString());
+      key = fileKey(lockFile);
+      if (key != null && !key.equals(existing) && !reserve(key)) {
+        // made since, and taken here meanwhile by another name: this descriptor stays open,
+        // as closing it would release that lock
+        channel = null;
+        throw inUse(option, folder, lockFile, shared, here);
+      }
+      if (key != null && !key.equals(existing)) {
+        reserved.add(key);
+      }
+      step = "locking the file " + Quoting.quote(lockFile.toString());
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        // another process holds it: closing this descriptor releases no lock of this one
+        OptionalLong holder = pidIn(channel);
+        step = "closing the file " + Quoting.quote(lockFile.toString());
+        channel.close();
+        throw inUse(option, folder, lockFile, shared, holder);
       }
       writePid(channel, lockFile);
+      reserved.remove(key); // held from now on, until close()
       return new FolderLock(channel, key, option);
+    } catch (IOException e) {
+      closeQuietly(channel);
+      LOG.log(Level.WARNING, "cannot lock " + option + " " + Quoting.quote(folder.toString())
+          + ": " + FileFailures.failed(stepOf(step, e), e)
+          + ": a second promcc run on it would not be refused");
+      LOG.log(Level.DEBUG, "the lock of " + Quoting.quote(folder.toString()) + " failed", e);
+      return new FolderLock(null, null, option);
+    } finally {
+      reserved.forEach(FolderLock::unreserve);
     }
   }
 
@@ -280,7 +317,8 @@ public final class FolderLock implements AutoCloseable {
   /**
    * Releases the lock; the file stays. The file is closed outside the lock of this process'
    * holders: a close that hangs (a volume that stopped answering) holds no other lock's release
-   * or take, and its folder counts as held here until it ends.
+   * or take, and its folder counts as held here until it ends, however it ends: one that throws
+   * an unchecked exception (thrown on) leaves it held no longer.
    */
   @Override
   public void close() {
@@ -290,10 +328,11 @@ public final class FolderLock implements AutoCloseable {
       }
       closed = true;
     }
-    closeQuietly(channel); // closing the channel releases its lock
-    if (key != null) {
-      synchronized (HELD) {
-        HELD.remove(key);
+    try {
+      closeQuietly(channel); // closing the channel releases its lock
+    } finally {
+      if (key != null) {
+        unreserve(key);
       }
     }
   }

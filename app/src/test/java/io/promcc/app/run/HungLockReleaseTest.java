@@ -7,13 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.app.loop.StopEnd;
 import io.promcc.core.testing.LogCapture;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -110,116 +104,31 @@ class HungLockReleaseTest {
   }
 
   /** A lock file's channel whose close hangs, ignoring interrupts, until {@code release}. */
-  private static final class CloseHangs extends FileChannel {
-    private final FileChannel channel;
-    private final CountDownLatch release;
-    private final CountDownLatch closing = new CountDownLatch(1);
+  private static final class CloseHangs extends LockFileChannel {
+    private final CountDownLatch closing;
 
     CloseHangs(FileChannel channel, CountDownLatch release) {
-      this.channel = channel;
-      this.release = release;
+      this(channel, release, new CountDownLatch(1));
     }
 
-    @Override
-    protected void implCloseChannel() throws IOException {
-      closing.countDown();
-      boolean interrupted = false;
-      while (true) {
-        try {
-          release.await();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
+    private CloseHangs(FileChannel channel, CountDownLatch release, CountDownLatch closing) {
+      super(channel, real -> {
+        closing.countDown();
+        boolean interrupted = false;
+        while (true) {
+          try {
+            release.await();
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
         }
-      }
-      channel.close();
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      return channel.read(dst);
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-      return channel.read(dsts, offset, length);
-    }
-
-    @Override
-    public int write(ByteBuffer src) throws IOException {
-      return channel.write(src);
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-      return channel.write(srcs, offset, length);
-    }
-
-    @Override
-    public long position() throws IOException {
-      return channel.position();
-    }
-
-    @Override
-    public FileChannel position(long newPosition) throws IOException {
-      channel.position(newPosition);
-      return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-      return channel.size();
-    }
-
-    @Override
-    public FileChannel truncate(long size) throws IOException {
-      channel.truncate(size);
-      return this;
-    }
-
-    @Override
-    public void force(boolean metaData) throws IOException {
-      channel.force(metaData);
-    }
-
-    @Override
-    public long transferTo(long position, long count, WritableByteChannel target)
-        throws IOException {
-      return channel.transferTo(position, count, target);
-    }
-
-    @Override
-    public long transferFrom(ReadableByteChannel src, long position, long count)
-        throws IOException {
-      return channel.transferFrom(src, position, count);
-    }
-
-    @Override
-    public int read(ByteBuffer dst, long position) throws IOException {
-      return channel.read(dst, position);
-    }
-
-    @Override
-    public int write(ByteBuffer src, long position) throws IOException {
-      return channel.write(src, position);
-    }
-
-    @Override
-    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-      return channel.map(mode, position, size);
-    }
-
-    @Override
-    public FileLock lock(long position, long size, boolean shared) throws IOException {
-      return channel.lock(position, size, shared);
-    }
-
-    @Override
-    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-      return channel.tryLock(position, size, shared);
+        real.close();
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      this.closing = closing;
     }
   }
 }
