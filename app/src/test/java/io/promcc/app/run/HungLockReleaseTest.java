@@ -70,8 +70,11 @@ class HungLockReleaseTest {
       throw new AssertionError("the state lock was not released: " + e.getCause());
     }
     assertTrue(took.compareTo(BOUND) < 0, "the locks' release took " + took);
+    // the --out lock alone: the --state-dir one's release has the 0.2 s kept for the last part,
+    // which a busy machine may outlast (it is then named, and its end told)
     assertEquals(List.of("stopping: closing the --out folder lock had not ended after"),
-        log.messages().stream().map(m -> m.substring(0, m.indexOf(" after") + 6)).toList());
+        log.messages().stream().filter(m -> m.contains("the --out folder lock"))
+            .map(m -> m.substring(0, m.indexOf(" after") + 6)).toList());
   }
 
   @Test
