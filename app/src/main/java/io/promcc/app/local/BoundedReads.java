@@ -58,6 +58,7 @@ final class BoundedReads implements AutoCloseable {
     final CompletableFuture<Look> future;
     final long since = System.nanoTime();
     boolean warned; // guarded by the BoundedReads
+    boolean dropped; // its path's watches all closed while it ran; guarded by the BoundedReads
 
     private Pending(Path path, CompletableFuture<Look> future) {
       this.path = path;
@@ -107,6 +108,13 @@ final class BoundedReads implements AutoCloseable {
    */
   synchronized Pending start(Path path, PathState previous) {
     Pending under = pending.get(path);
+    if (under != null && under.dropped) {
+      under.dropped = false; // joined by a watch of the path again, or ended since
+      if (under.future.isDone()) {
+        pending.remove(path);
+        under = null;
+      }
+    }
     if (under != null && (under.future.isDone() || !under.warned)) {
       return under;
     }
@@ -180,6 +188,27 @@ final class BoundedReads implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;
+    }
+  }
+
+  /**
+   * No watch reads {@code path} any more: its hang, if any, is forgotten (its end is not told),
+   * so that a watch of it again is told of a hang afresh, warned of once more. A read of it that
+   * has not ended is kept, so that no second thread is held by the path, and the next who asks
+   * joins it and waits for it as for a read of its own (a read that ends meanwhile is dropped:
+   * its result is older than the watch that asks next).
+   */
+  synchronized void dropped(Path path) {
+    hangs.remove(path);
+    Pending under = pending.get(path);
+    if (under == null) {
+      return;
+    }
+    if (under.future.isDone()) {
+      pending.remove(path);
+    } else {
+      under.warned = false;
+      under.dropped = true;
     }
   }
 

@@ -111,6 +111,9 @@ public final class FileWatcher implements AutoCloseable {
       synchronized (lock) {
         if (registrations.remove(registration) && !closed) {
           syncFolderWatches(); // drops at once; a folder still needed is registered in the back
+          if (registrations.stream().noneMatch(r -> r.path.equals(registration.path))) {
+            reads.dropped(registration.path);
+          }
         }
       }
     }

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A path whose every read takes longer than the bound (a volume that answers, slowly) is one
  * hang: warned of once, and its end (the first read within the bound again) told once, with how
- * many reads were late and the longest, not two lines per read. The reads are let go one at a
- * time by the test; no wait but the bound's (50 ms).
+ * many reads were late and the longest, not two lines per read; and a path dropped while its
+ * read hangs (its watches closed) is forgotten, so that its next hang is warned of again. The
+ * reads are let go one at a time by the test; no wait but the bound's (50 ms).
  */
 class BoundedReadsHangLogTest {
   private static final Duration BOUND = Duration.ofMillis(50);
@@ -42,15 +43,20 @@ class BoundedReadsHangLogTest {
     reads.close();
   }
 
-  @Test
-  void readsThatAllTakeLongerThanTheBoundAreOneHangWarnedOnceAndEndedOnce() throws Exception {
-    Path profile = Files.writeString(temp.resolve("profile.yml"), "jobs: []\n").toAbsolutePath();
-    reads = new BoundedReads("test", BOUND, (path, previous, now) -> {
+  /** Reads that end when the test lets them go, while {@link #slow}. */
+  private BoundedReads slowReads() {
+    return new BoundedReads("test", BOUND, (path, previous, now) -> {
       if (slow) {
         answers.acquireUninterruptibly(); // a slow volume: each read ends when let go
       }
       return volume.read(path, previous, now);
     }, MutableClock.startingNow(), System.getLogger(BoundedReads.class.getName()));
+  }
+
+  @Test
+  void readsThatAllTakeLongerThanTheBoundAreOneHangWarnedOnceAndEndedOnce() throws Exception {
+    Path profile = Files.writeString(temp.resolve("profile.yml"), "jobs: []\n").toAbsolutePath();
+    reads = slowReads();
     try (LogCapture log = LogCapture.of(BoundedReads.class)) {
       PathState last = null;
       for (int read = 1; read <= 3; read++) {
@@ -74,6 +80,28 @@ class BoundedReadsHangLogTest {
       assertTrue(end.contains("3 reads in a row took longer than PT0.05S, the longest "), end);
       assertTrue(end.endsWith("; the read after them ended within it: it is checked as before"),
           end);
+    }
+  }
+
+  @Test
+  void aPathDroppedWhileItsReadHangsIsWarnedOfAgainAtItsNextHang() throws Exception {
+    Path token = Files.writeString(temp.resolve("token"), "hvs.first\n").toAbsolutePath();
+    reads = slowReads();
+    try (LogCapture log = LogCapture.of(BoundedReads.class)) {
+      BoundedReads.Pending hung = reads.start(token, null);
+      assertNull(reads.await(hung), "the read is late");
+      reads.dropped(token); // its watch closed
+      answers.release();
+      hung.future.get(30, TimeUnit.SECONDS); // it ends while no watch reads the path
+
+      slow = false; // watched again: its first read ends within the bound
+      assertNotNull(reads.await(reads.start(token, null),
+          System.nanoTime() + TimeUnit.SECONDS.toNanos(30)), "the new watch's first read");
+      slow = true;
+      assertNull(reads.await(reads.start(token, null)), "the read after it hangs");
+
+      assertEquals(2, log.messages().stream().filter(m -> m.contains(WARNING)).count(),
+          "the new hang warned of as the first was: " + log.messages());
     }
   }
 }
