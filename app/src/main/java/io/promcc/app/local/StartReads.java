@@ -57,19 +57,40 @@ public final class StartReads {
     return read(List.of(file), what + " " + Quoting.quote(file.toString()), read);
   }
 
-  /** As above, for a read of {@code files}, named {@code subject} in messages. */
-  public <T> T read(List<Path> files, String subject, Supplier<T> read) {
+  /**
+   * As above, for a read of several files one after another, which calls {@link #reach} with
+   * each as it begins to read it: one that did not end is named by {@code subject}, asked then
+   * (the file it was reading).
+   */
+  public <T> T read(Supplier<String> subject, Supplier<T> read) {
+    try {
+      return reads.read("files", read);
+    } catch (BoundedReads.Unanswered e) {
+      throw unread(subject.get(), e);
+    }
+  }
+
+  /** Tells that a read of {@link #read(Supplier, Supplier)} reaches {@code file} now. */
+  public void reach(Path file) {
+    volume.accept(file);
+  }
+
+  private <T> T read(List<Path> files, String subject, Supplier<T> read) {
     try {
       return reads.read(subject, () -> {
         files.forEach(volume);
         return read.get();
       });
     } catch (BoundedReads.Unanswered e) {
-      throw new ValidationException(subject, List.of(e.waited()
+      throw unread(subject, e);
+    }
+  }
+
+  private ValidationException unread(String subject, BoundedReads.Unanswered e) {
+    return new ValidationException(subject, List.of(e.waited()
           ? "was not read: its read at start did not end within " + shown(bound) + " (is its "
               + "volume hanging?)"
           : "was not read: an earlier read at start has not ended (is its volume hanging?)"));
-    }
   }
 
   /** {@code 10s}, {@code 200ms}: as durations are given. */

@@ -50,6 +50,8 @@ final class PlanInputs {
   private final Optional<SettledRead> profileSettling;
   private final BiFunction<String, String, BaseConfig> parser;
   private final StartReads startReads;
+  /** The file a reload reads now: a read at start that hangs is named by it. */
+  private volatile Path reading;
   private volatile Planner current;
   /** The texts {@link #current} was read from. */
   private Optional<String> takenProfile;
@@ -120,17 +122,33 @@ final class PlanInputs {
    * Runs {@code reload} (a read of the files again at start, once they are watched) on a reader
    * thread, waited for at most 10 s as the first reads are.
    *
-   * @throws ValidationException naming the files if it did not end in time
+   * @throws ValidationException naming the file whose read did not end in time (both, if it
+   *     was given up at once, as an earlier read at start has not ended)
    */
   void atStart(Runnable reload) {
-    List<Path> files = Stream.of(baseConfig, profile).flatMap(Optional::stream).toList();
-    String subject = Stream.of(baseConfig.map(p -> "base config " + Quoting.quote(p.toString())),
-        profile.map(p -> "profile " + Quoting.quote(p.toString()))).flatMap(Optional::stream)
-        .collect(Collectors.joining(" and "));
-    startReads.read(files, subject, () -> {
+    reading = null;
+    startReads.read(this::subjectReading, () -> {
       reload.run();
       return null;
     });
+  }
+
+  /** The file a reload reads now, as messages name it; both files before it read either. */
+  private String subjectReading() {
+    Path file = reading;
+    if (file != null) {
+      return (file.equals(profile.orElse(null)) ? "profile " : "base config ")
+          + Quoting.quote(file.toString());
+    }
+    return Stream.of(baseConfig.map(p -> "base config " + Quoting.quote(p.toString())),
+        profile.map(p -> "profile " + Quoting.quote(p.toString()))).flatMap(Optional::stream)
+        .collect(Collectors.joining(" and "));
+  }
+
+  /** A reload reads {@code file} from now on (a read at start that hangs names it). */
+  private void reaching(Path file) {
+    reading = file;
+    startReads.reach(file);
   }
 
   /** The planner of the last good files. */
@@ -158,7 +176,9 @@ final class PlanInputs {
    * @return true if the planner changed
    */
   synchronized boolean reload(Runnable readAgain) {
+    baseConfig.ifPresent(this::reaching);
     Optional<SettledRead.Read> base = baseSettling.map(s -> s.settle(PlanInputs::noValue));
+    profile.ifPresent(this::reaching);
     Optional<SettledRead.Read> prof =
         profileSettling.map(s -> s.settle(PlanInputs::profileOfNoValue));
     if (!base.map(SettledRead.Read::held).orElse(true)
@@ -170,9 +190,14 @@ final class PlanInputs {
     }
     changingLogged = false;
     try {
-      Optional<String> profileText = profile.map(p -> text(p, "profile", prof.orElseThrow()));
-      Optional<String> baseText = baseConfig.map(p -> text(p, "base config",
-          base.orElseThrow()));
+      Optional<String> profileText = profile.map(p -> {
+        reaching(p);
+        return text(p, "profile", prof.orElseThrow());
+      });
+      Optional<String> baseText = baseConfig.map(p -> {
+        reaching(p);
+        return text(p, "base config", base.orElseThrow());
+      });
       if (profileText.isEmpty() && profile.isPresent()
           || baseText.isEmpty() && baseConfig.isPresent()) {
         readAgain.run(); // written since it held still as missing: read once it holds still

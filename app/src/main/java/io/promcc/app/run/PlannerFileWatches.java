@@ -78,7 +78,8 @@ final class PlannerFileWatches implements AutoCloseable {
    * watched; one still changing is read again at the watcher's next check. At start: on a reader
    * thread waited for at most 10 s ({@link PlanInputs#atStart}).
    *
-   * @throws io.promcc.core.model.ValidationException naming the files if it did not end in time
+   * @throws io.promcc.core.model.ValidationException naming the file whose read did not end in
+   *     time
    */
   void readNow() {
     inputs.atStart(this::reload);
