@@ -3,7 +3,6 @@ package io.promcc.app.local;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.app.SourceErrors;
-import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.FileFailures;
 import io.promcc.core.model.GuestCluster;
@@ -11,6 +10,7 @@ import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
+import io.promcc.vault.BoundedReads;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -22,15 +22,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -51,6 +50,16 @@ import java.util.function.LongSupplier;
  * {@link CertificateObservation#nextAttention()} is the earliest end of a returned certificate,
  * when that cluster turns {@code expired}.
  *
+ * <p>No file of the folder is read under the source's lock: each read (of the folder's status
+ * and listing, and the clusters' files) is made on a reader thread and waited for at most 10 s
+ * (a {@code BoundedReads} of the Vault adapter's, as the credential files are read), so that a
+ * folder on a volume that hangs (an NFS or FUSE mount that stops answering) holds that thread
+ * only. {@link #start()} reads it once ({@link StartReads}): one that does not end fails the
+ * start, naming the folder and the bound. Later, while a read of it has not ended (warned of
+ * once, its end at info level), every other read is given up at once, and every cluster has
+ * the hang as its problem, {@value #SOURCE_NOT_READY} (never "missing"); {@link #awaitSynced}
+ * waits for such a read once at most 10 s, past its own timeout, and {@link #close()} for none.
+ *
  * <p>Thread-safe; {@link #start()} and {@link #close()} are idempotent. Private keys never reach
  * messages, logs or {@link #toString()}.
  */
@@ -65,6 +74,8 @@ public final class CertificateDirectory implements CertificateSource {
   private static final System.Logger LOG = System.getLogger(CertificateDirectory.class.getName());
   /** The longest wait for the folder: the watcher wakes it, but a folder may not be watched. */
   private static final Duration SYNC_RECHECK = Duration.ofMillis(100);
+  /** How long a read of the folder is waited for. */
+  private static final Duration READ_BOUND = StartReads.BOUND;
 
   private final Path directory;
   private final ClusterCertificateFiles files;
@@ -73,6 +84,10 @@ public final class CertificateDirectory implements CertificateSource {
   private final SourceErrors errors;
   private final LongSupplier ticker;
   private final Waiter waiter;
+  private final Consumer<Path> volume;
+  private final StartReads startReads; // the first read's bound
+  private final BoundedReads reads; // every later read's
+  private final String hung; // the problem of every cluster while a read of the folder hangs
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong generation = new AtomicLong(); // one more per reported change
   private final Object lock = new Object();
@@ -83,6 +98,7 @@ public final class CertificateDirectory implements CertificateSource {
   private boolean closed;
   private FileWatcher.Watch watch;
   private String lastReported;
+  private String lastProblem; // what kept the folder from being used at its last read
 
   /** A folder read without watching (one-shot use), on the system clock. */
   public CertificateDirectory(Path directory) {
@@ -109,7 +125,23 @@ public final class CertificateDirectory implements CertificateSource {
    */
   CertificateDirectory(Path directory, FileWatcher watcher, Clock clock, SourceErrors errors,
       LongSupplier ticker, Waiter waiter) {
+    this(directory, watcher, clock, errors, ticker, waiter, READ_BOUND, folder -> { });
+  }
+
+  /**
+   * As above, each read of the folder waited for at most {@code bound}, and reaching
+   * {@code volume} with the folder first, on its reader thread (seams for tests: less than
+   * 10 s, and their volume that hangs).
+   */
+  CertificateDirectory(Path directory, FileWatcher watcher, Clock clock, SourceErrors errors,
+      LongSupplier ticker, Waiter waiter, Duration bound, Consumer<Path> volume) {
+    this.volume = requireNonNull(volume, "volume == null");
     this.directory = requireNonNull(directory, "directory == null").toAbsolutePath().normalize();
+    this.startReads = new StartReads(bound, folder -> { });
+    this.reads = new BoundedReads(CertificateDirectory.class, "certificate folder", "cert-dir",
+        bound);
+    this.hung = "certificate folder " + quoted() + " was not read: a read of it did not end "
+        + "within " + StartReads.shown(bound) + " (is its volume hanging?)";
     this.files = new ClusterCertificateFiles(this.directory);
     this.watcher = watcher;
     this.clock = requireNonNull(clock, "clock == null");
@@ -120,9 +152,12 @@ public final class CertificateDirectory implements CertificateSource {
   }
 
   /**
-   * Watches the folder (which need not exist yet) and starts the shared watcher. Returns at once.
+   * Reads the folder once, waited for at most 10 s, then watches it (it need not exist yet) and
+   * starts the shared watcher.
    *
    * @throws IllegalStateException if closed
+   * @throws io.promcc.core.model.ValidationException if that read did not end within 10 s (its
+   *     volume hangs), naming the folder and the bound
    */
   @Override
   public void start() {
@@ -130,11 +165,18 @@ public final class CertificateDirectory implements CertificateSource {
       if (closed) {
         throw new IllegalStateException("certificate folder " + quoted() + " is closed");
       }
-      if (started || watcher == null) {
-        started = true;
+      if (started) {
         return;
       }
       started = true;
+    }
+    // before the watch, whose reads of a hung folder would add their 10 s to the start
+    String problem = startReads.read(directory, "certificate folder", this::folderProblem);
+    synchronized (lock) {
+      lastProblem = problem;
+      if (watcher == null) {
+        return;
+      }
     }
     FileWatcher.Watch registered = watcher.watch(directory, this::changed);
     synchronized (lock) {
@@ -149,75 +191,88 @@ public final class CertificateDirectory implements CertificateSource {
   }
 
   /**
-   * Waits (at most {@code timeout}, on the ticker) until the folder exists and can be read.
+   * Waits (at most {@code timeout}, on the ticker) until the folder exists and can be read;
+   * a read of it that hangs is waited for at most 10 s, once (see the class comment).
    *
    * @return false if it still cannot be read at the deadline, or the source is closed
    */
   @Override
   public boolean awaitSynced(Duration timeout) throws InterruptedException {
     long start = ticker.getAsLong();
-    synchronized (lock) {
-      while (!closed && folderProblem() != null) {
-        long left = timeout.toNanos() - (ticker.getAsLong() - start);
-        if (left <= 0) {
+    while (true) {
+      synchronized (lock) {
+        if (closed) {
           return false;
+        }
+      }
+      String problem = boundedFolderProblem(); // not under the lock: its volume may hang
+      synchronized (lock) {
+        if (closed) {
+          return false;
+        }
+        lastProblem = problem;
+        long left = timeout.toNanos() - (ticker.getAsLong() - start);
+        if (problem == null || left <= 0) {
+          return problem == null;
         }
         // woken by the watcher; the recheck covers a folder that is not watched
         waiter.await(lock, Duration.ofNanos(Math.min(left, SYNC_RECHECK.toNanos())));
       }
-      return !closed;
     }
   }
 
+  /**
+   * The clusters' certificates, read on a reader thread (not under the source's lock) and
+   * waited for at most 10 s: while a read of the folder hangs (given up, and not begun again
+   * until it ends), every cluster has the hang as its problem, {@value #SOURCE_NOT_READY}.
+   */
   @Override
   public CertificateObservation observe(Collection<GuestCluster> clusters) {
+    long current = generation.get(); // read first: a change during this call is seen next time
+    Map<ClusterId, ClusterCertificateFiles.Entry> known;
+    boolean unchanged;
     synchronized (lock) {
       if (closed) {
         return everyCluster(clusters, "certificate folder " + quoted() + " is closed");
       }
-      String folderProblem = folderProblem();
-      if (folderProblem != null) {
-        report(folderProblem);
+      unchanged = watch != null && current == seenGeneration;
+      known = new HashMap<>(cache);
+    }
+    Instant now = clock.instant();
+    Look look;
+    try {
+      look = reads.read("certificate folder " + quoted(),
+          () -> look(clusters, known, unchanged, now));
+    } catch (BoundedReads.Unanswered e) {
+      look = new Look(hung, null);
+    }
+    synchronized (lock) {
+      if (closed) {
+        return everyCluster(clusters, "certificate folder " + quoted() + " is closed");
+      }
+      lastProblem = look.folderProblem();
+      if (look.folderProblem() != null) {
+        report(look.folderProblem());
         seenGeneration = -1;
-        return everyCluster(clusters, folderProblem);
+        return everyCluster(clusters, look.folderProblem());
       }
       lastReported = null;
-      Instant now = clock.instant();
-      long current = generation.get(); // read first: a change during this call is seen next time
-      boolean unchanged = watch != null && current == seenGeneration;
-      SortedMap<ClusterId, CertificateBundle> bundles = new TreeMap<>();
-      SortedMap<ClusterId, Rejection> problems = new TreeMap<>();
-      Instant earliestEnd = null;
-      Set<ClusterId> observed = new HashSet<>();
-      for (GuestCluster cluster : clusters) {
-        ClusterId id = cluster.id();
-        observed.add(id);
-        ClusterCertificateFiles.Entry entry = cache.get(id);
-        if (entry == null || entry.retry() || !unchanged) {
-          ClusterCertificateFiles.Stamps stamps = files.stamps(id);
-          if (entry == null || entry.retry() || !entry.settled()
-              || !entry.stamps().equals(stamps)) {
-            entry = files.load(id, stamps, now);
-            cache.put(id, entry);
-          }
-        }
-        if (entry.problem() != null) {
-          problems.put(id, entry.problem());
-        } else if (!now.isBefore(entry.bundle().notAfter())) {
-          problems.put(id, new Rejection(id.value(), EXPIRED, "the certificate of cluster "
-              + Quoting.quote(id.value()) + " in " + quoted() + " expired at "
-              + entry.bundle().notAfter()));
-        } else {
-          bundles.put(id, entry.bundle());
-          if (earliestEnd == null || entry.bundle().notAfter().isBefore(earliestEnd)) {
-            earliestEnd = entry.bundle().notAfter();
-          }
-        }
-      }
-      cache.keySet().retainAll(observed);
+      cache.clear();
+      cache.putAll(look.observed().entries());
       seenGeneration = current;
-      return new CertificateObservation(bundles, problems, Optional.ofNullable(earliestEnd));
+      return look.observed().observation();
     }
+  }
+
+  /** What a read of the folder found: what keeps it from being used, or the certificates. */
+  private record Look(String folderProblem, ClusterCertificateFiles.Observed observed) {}
+
+  /** Reads the folder, and then the files of {@code clusters}; on a reader thread. */
+  private Look look(Collection<GuestCluster> clusters,
+      Map<ClusterId, ClusterCertificateFiles.Entry> known, boolean unchanged, Instant now) {
+    String folderProblem = folderProblem();
+    return new Look(folderProblem, folderProblem != null ? null
+        : files.observe(clusters, known, unchanged, now));
   }
 
   /** Runs {@code listener} whenever a file of the folder changes (once started). */
@@ -256,7 +311,7 @@ public final class CertificateDirectory implements CertificateSource {
   @Override
   public String toString() {
     synchronized (lock) {
-      String problem = closed ? null : folderProblem();
+      String problem = closed ? null : lastProblem;
       return "CertificateDirectory{" + directory + ", " + cache.size() + " cached"
           + (watch == null ? "" : ", watched") + (problem == null ? "" : ", " + problem) + "}";
     }
@@ -276,12 +331,22 @@ public final class CertificateDirectory implements CertificateSource {
     }
   }
 
+  /** {@link #folderProblem()} waited for at most 10 s: a read that hangs is {@link #hung}. */
+  private String boundedFolderProblem() {
+    try {
+      return reads.read("certificate folder " + quoted(), this::folderProblem);
+    } catch (BoundedReads.Unanswered e) {
+      return hung;
+    }
+  }
+
   /**
    * Why the folder cannot be used now, or null if it can. Its status and its entries are read,
    * not asked about ({@code access}): a folder of /proc another process' may not be traced is
    * refused by {@code access} even "does it exist", and is then no missing folder.
    */
   private String folderProblem() {
+    volume.accept(directory);
     BasicFileAttributes status;
     try {
       status = Files.readAttributes(directory, BasicFileAttributes.class);

@@ -2,10 +2,12 @@ package io.promcc.app.local;
 
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.model.Secret;
+import io.promcc.core.port.CertificateObservation;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
@@ -18,8 +20,13 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -49,6 +56,9 @@ final class ClusterCertificateFiles {
   record Entry(Stamps stamps, CertificateBundle bundle, Rejection problem,
       boolean settled, boolean retry) {}
 
+  /** What an observation of clusters read: their certificates, and each cluster's entry. */
+  record Observed(CertificateObservation observation, Map<ClusterId, Entry> entries) {}
+
   private final Path directory;
   private final AtomicLong reads = new AtomicLong();
 
@@ -64,6 +74,45 @@ final class ClusterCertificateFiles {
 
   private Path file(ClusterId id, String suffix) {
     return directory.resolve(id.value() + suffix);
+  }
+
+  /**
+   * The certificates of {@code clusters} at {@code now}: the files of each read unless its
+   * entry in {@code known} is still good (and, if {@code unchanged}, without even looking at
+   * their metadata); a certificate that has ended is {@value CertificateDirectory#EXPIRED}.
+   */
+  Observed observe(Collection<GuestCluster> clusters, Map<ClusterId, Entry> known,
+      boolean unchanged, Instant now) {
+    SortedMap<ClusterId, CertificateBundle> bundles = new TreeMap<>();
+    SortedMap<ClusterId, Rejection> problems = new TreeMap<>();
+    Map<ClusterId, Entry> entries = new HashMap<>();
+    Instant earliestEnd = null;
+    for (GuestCluster cluster : clusters) {
+      ClusterId id = cluster.id();
+      Entry entry = known.get(id);
+      if (entry == null || entry.retry() || !unchanged) {
+        Stamps stamps = stamps(id);
+        if (entry == null || entry.retry() || !entry.settled()
+            || !entry.stamps().equals(stamps)) {
+          entry = load(id, stamps, now);
+        }
+      }
+      entries.put(id, entry);
+      if (entry.problem() != null) {
+        problems.put(id, entry.problem());
+      } else if (!now.isBefore(entry.bundle().notAfter())) {
+        problems.put(id, new Rejection(id.value(), CertificateDirectory.EXPIRED,
+            "the certificate of cluster " + Quoting.quote(id.value()) + " in "
+            + Quoting.quote(directory.toString()) + " expired at " + entry.bundle().notAfter()));
+      } else {
+        bundles.put(id, entry.bundle());
+        if (earliestEnd == null || entry.bundle().notAfter().isBefore(earliestEnd)) {
+          earliestEnd = entry.bundle().notAfter();
+        }
+      }
+    }
+    return new Observed(new CertificateObservation(bundles, problems,
+        Optional.ofNullable(earliestEnd)), entries);
   }
 
   Stamps stamps(ClusterId id) {

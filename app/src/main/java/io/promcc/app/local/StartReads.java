@@ -94,7 +94,7 @@ public final class StartReads {
   }
 
   /** {@code 10s}, {@code 200ms}: as durations are given. */
-  private static String shown(Duration duration) {
+  static String shown(Duration duration) {
     long millis = duration.toMillis();
     return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
   }

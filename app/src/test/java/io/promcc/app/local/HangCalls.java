@@ -38,6 +38,9 @@ final class HangCalls implements AutoCloseable {
           + "never ends)");
       return null;
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof Error error) {
+        throw error; // a failed assertion of the call
+      }
       throw (Exception) e.getCause();
     }
   }

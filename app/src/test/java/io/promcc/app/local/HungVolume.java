@@ -41,6 +41,11 @@ final class HungVolume {
     return EventFolders.PLATFORM.register(folder, service);
   }
 
+  /** Reaches {@code path}'s volume, as a read of it begins: hangs if it is {@link #hanging}. */
+  void reach(Path path) {
+    hangIfHanging(path);
+  }
+
   private void hangIfHanging(Path path) {
     if (path.equals(hanging)) {
       hungReads.incrementAndGet();
