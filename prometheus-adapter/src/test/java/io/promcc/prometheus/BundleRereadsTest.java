@@ -31,6 +31,8 @@ class BundleRereadsTest {
   private final AtomicLong ticker = new AtomicLong(123_456_789L);
   private final List<X509Certificate> bundle = List.of(ThrowawayCa.create("ca").certificate());
   private final AtomicInteger reads = new AtomicInteger();
+  /** Counted down as a read begins, on its own thread, which may start after the bound. */
+  private final CountDownLatch begun = new CountDownLatch(1);
 
   @Test
   void theBundleIsReadAtMostOncePerInterval() {
@@ -79,6 +81,7 @@ class BundleRereadsTest {
     CountDownLatch volume = new CountDownLatch(1);
     BundleRereads rereads = new BundleRereads(FILE, () -> {
       reads.incrementAndGet();
+      begun.countDown();
       while (true) {
         try {
           volume.await(); // as a read of a hung volume, which no interrupt ends
@@ -95,6 +98,7 @@ class BundleRereadsTest {
     assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(60));
     advance(INTERVAL);
     assertEquals(Optional.empty(), rereads.read()); // at once: the first still hangs
+    assertTrue(begun.await(60, TimeUnit.SECONDS), "the first read began");
     assertEquals(1, reads.get());
     volume.countDown();
   }
@@ -125,10 +129,12 @@ class BundleRereadsTest {
 
   /** A read that hangs keeps the reads of verified handshakes from starting as well. */
   @Test
-  void aReadThatHangsKeepsTheReadsOfVerifiedHandshakesFromStarting() {
+  void aReadThatHangsKeepsTheReadsOfVerifiedHandshakesFromStarting()
+      throws InterruptedException {
     CountDownLatch volume = new CountDownLatch(1);
     BundleRereads rereads = new BundleRereads(FILE, () -> {
       reads.incrementAndGet();
+      begun.countDown();
       while (true) {
         try {
           volume.await(); // as a read of a hung volume, which no interrupt ends
@@ -143,6 +149,7 @@ class BundleRereadsTest {
     assertEquals(Optional.empty(), rereads.read());
     advance(INTERVAL);
     assertEquals(Optional.empty(), rereads.readVerified()); // at once: the first still hangs
+    assertTrue(begun.await(60, TimeUnit.SECONDS), "the first read began");
     assertEquals(1, reads.get());
     volume.countDown();
   }
