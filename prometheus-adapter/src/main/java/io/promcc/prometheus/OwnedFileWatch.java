@@ -112,6 +112,11 @@ final class OwnedFileWatch {
     WatchService open(Path root) throws IOException;
 
     WatchKey register(WatchService service, Path folder) throws IOException;
+
+    /** How long a read waits for its fence's event: {@link #FENCE_TIMEOUT}, or a test's. */
+    default Duration fenceTimeout() {
+      return FENCE_TIMEOUT;
+    }
   }
 
   private final Path root;
@@ -193,7 +198,7 @@ final class OwnedFileWatch {
         return closeAndPassFully(FullPass.FENCE, wanted);
       }
     }
-    long deadline = System.nanoTime() + FENCE_TIMEOUT.toNanos();
+    long deadline = System.nanoTime() + watcher.fenceTimeout().toNanos();
     try {
       while (fencesSeen < touches) {
         long left = deadline - System.nanoTime();

@@ -2,6 +2,7 @@ package io.promcc.prometheus;
 
 import static io.promcc.prometheus.WatchServiceDoubles.OVERFLOW_EVENT;
 import static io.promcc.prometheus.WatchServiceDoubles.filtering;
+import static io.promcc.prometheus.WatchServiceDoubles.patient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class AtomicFileStoreWatchFallbackTest extends ReadCacheFixture {
   @Override
   AtomicFileStore newStore(Path root) {
-    return watched(root, OwnedFileWatch.Watcher.DEFAULT);
+    return watched(root, patient(OwnedFileWatch.Watcher.DEFAULT));
   }
 
   @Test

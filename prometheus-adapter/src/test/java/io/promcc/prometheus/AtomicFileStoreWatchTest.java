@@ -2,6 +2,7 @@ package io.promcc.prometheus;
 
 import static io.promcc.prometheus.WatchServiceDoubles.fenceOnly;
 import static io.promcc.prometheus.WatchServiceDoubles.filtering;
+import static io.promcc.prometheus.WatchServiceDoubles.patient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
   @Override
   AtomicFileStore newStore(Path root) {
-    return watched(root, OwnedFileWatch.Watcher.DEFAULT);
+    return watched(root, patient(OwnedFileWatch.Watcher.DEFAULT));
   }
 
   @Test

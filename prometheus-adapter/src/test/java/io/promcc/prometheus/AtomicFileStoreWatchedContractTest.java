@@ -8,6 +8,6 @@ class AtomicFileStoreWatchedContractTest extends AtomicFileStoreContractTest {
   @Override
   AtomicFileStore newStore(Path root) {
     return new AtomicFileStore(root, AtomicFileStore.StepHook.NONE, Clock.systemUTC(),
-        OwnedFileWatch.Watcher.DEFAULT, 0);
+        WatchServiceDoubles.patient(OwnedFileWatch.Watcher.DEFAULT), 0);
   }
 }

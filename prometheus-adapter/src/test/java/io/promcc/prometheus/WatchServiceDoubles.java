@@ -7,6 +7,7 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.Watchable;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,16 +69,47 @@ final class WatchServiceDoubles {
     }
   }
 
-  /** The file system's watch services passing on the fence's events only. */
+  /**
+   * How long the tests' watches wait for a fence's event, where the store waits 5 s: on a busy
+   * machine the file system's notification thread, or the reading thread itself, may be late by
+   * seconds, and a read that checks every file instead is not the read a test means. A fence
+   * that never comes still ends the wait, with a full pass.
+   */
+  static final Duration PATIENT_FENCE = Duration.ofSeconds(60);
+
+  /** {@code watcher}, waiting up to {@link #PATIENT_FENCE} for each fence's event. */
+  static OwnedFileWatch.Watcher patient(OwnedFileWatch.Watcher watcher) {
+    return new OwnedFileWatch.Watcher() {
+      @Override
+      public WatchService open(Path root) throws IOException {
+        return watcher.open(root);
+      }
+
+      @Override
+      public WatchKey register(WatchService service, Path folder) throws IOException {
+        return watcher.register(service, folder);
+      }
+
+      @Override
+      public Duration fenceTimeout() {
+        return PATIENT_FENCE;
+      }
+    };
+  }
+
+  /** The file system's watch services passing on the fence's events only; patient. */
   static OwnedFileWatch.Watcher fenceOnly() {
     return filtering(events -> events.stream().filter(e ->
         e.context() instanceof Path path && path.toString().equals(OwnedFileWatch.FENCE))
         .toList());
   }
 
-  /** The file system's watch services, each key's events passed through {@code filter}. */
+  /**
+   * The file system's watch services, each key's events passed through {@code filter};
+   * patient.
+   */
   static OwnedFileWatch.Watcher filtering(UnaryOperator<List<WatchEvent<?>>> filter) {
-    return new OwnedFileWatch.Watcher() {
+    return patient(new OwnedFileWatch.Watcher() {
       @Override
       public WatchService open(Path root) throws IOException {
         return new FilteringWatchService(DEFAULT.open(root), filter);
@@ -87,7 +119,7 @@ final class WatchServiceDoubles {
       public WatchKey register(WatchService service, Path folder) throws IOException {
         return ((FilteringWatchService) service).register(folder);
       }
-    };
+    });
   }
 
   /** An overflow: the events of a key were lost. */
