@@ -102,11 +102,20 @@ public final class PrometheusTrust {
    * (nanoseconds, as {@link System#nanoTime()}).
    */
   static PrometheusTrust read(Path path, Clock clock, LongSupplier ticker) {
+    return read(path, clock, ticker, BundleRereads.BOUND);
+  }
+
+  /**
+   * As {@link #read(Path, Clock, LongSupplier)}, a handshake waiting for a read again at most
+   * {@code bound} ({@link BundleRereads#BOUND}).
+   */
+  static PrometheusTrust read(Path path, Clock clock, LongSupplier ticker, Duration bound) {
     requireNonNull(path, "path == null");
     requireNonNull(clock, "clock == null");
     requireNonNull(ticker, "ticker == null");
+    requireNonNull(bound, "bound == null");
     try {
-      return readOrRefuse(path, clock, ticker);
+      return readOrRefuse(path, clock, ticker, bound);
     } catch (Refused refused) {
       throw new Unusable(path, refused.getMessage());
     }
@@ -198,8 +207,8 @@ public final class PrometheusTrust {
    * The trust of {@code path}. Only a regular file is opened (a FIFO waits for a writer) and
    * only its first {@link #MAX_CA_BUNDLE_BYTES} bytes are read.
    */
-  private static PrometheusTrust readOrRefuse(Path path, Clock clock, LongSupplier ticker)
-      throws Refused {
+  private static PrometheusTrust readOrRefuse(Path path, Clock clock, LongSupplier ticker,
+      Duration bound) throws Refused {
     byte[] bytes;
     long size;
     try {
@@ -251,7 +260,7 @@ public final class PrometheusTrust {
       SSLContext context = SSLContext.getInstance("TLS");
       BundleRereads rereads = new BundleRereads(path,
           () -> read(path, clock).certificates, ticker,
-          BundleRereads.INTERVAL, BundleRereads.BOUND);
+          BundleRereads.INTERVAL, bound);
       BundleTrustManager manager = new BundleTrustManager(path, certificates, clock,
           rereads::read, rereads::readVerified, () -> forgetSessions(context));
       context.init(null, new TrustManager[] {manager}, null);

@@ -50,7 +50,8 @@ class HttpsBundleChangeTest extends HttpPrometheusControlTestSupport {
     }
     file = Files.writeString(temp.resolve("prometheus-ca.pem"),
         old.certificatePem() + kept.certificatePem());
-    PrometheusTrust bundle = PrometheusTrust.read(file, Clock.systemUTC(), ticker::get);
+    PrometheusTrust bundle = PrometheusTrust.read(file, Clock.systemUTC(), ticker::get,
+        PATIENT_REREAD);
     control = control(settings(URI.create("https://127.0.0.1:" + server.getPort() + "/"))
         .caBundle(bundle).build());
   }
@@ -99,8 +100,8 @@ class HttpsBundleChangeTest extends HttpPrometheusControlTestSupport {
     Files.writeString(file, expiring.certificatePem() + kept.certificatePem());
     MutableClock clock = new MutableClock(now);
     HttpPrometheusControl expiringControl = control(settings(URI.create("https://127.0.0.1:"
-        + server.getPort() + "/")).caBundle(PrometheusTrust.read(file, clock, ticker::get))
-        .build());
+        + server.getPort() + "/")).caBundle(PrometheusTrust.read(file, clock, ticker::get,
+            PATIENT_REREAD)).build());
 
     assertEquals(ReloadAck.LOADED, expiringControl.reload());
     // past the expiring CA, not the kept one (valid 2 days from its making, to the second)

@@ -77,7 +77,8 @@ class HttpsCaRemovalTest extends HttpPrometheusControlTestSupport {
     serve(third, old, 1);
     Path file = Files.writeString(temp.resolve("prometheus-ca.pem"),
         old.certificatePem() + kept.certificatePem());
-    PrometheusTrust bundle = PrometheusTrust.read(file, Clock.systemUTC(), ticker::get);
+    PrometheusTrust bundle = PrometheusTrust.read(file, Clock.systemUTC(), ticker::get,
+        PATIENT_REREAD);
     HttpPrometheusControl first = controlOf(server, bundle);
     assertEquals(ReloadAck.LOADED, first.reload()); // a full handshake, and a read
     Files.writeString(file, kept.certificatePem());
@@ -109,7 +110,8 @@ class HttpsCaRemovalTest extends HttpPrometheusControlTestSupport {
     serve(second, old, 1);
     Path file = Files.writeString(temp.resolve("prometheus-ca.pem"),
         old.certificatePem() + kept.certificatePem());
-    PrometheusTrust bundle = PrometheusTrust.read(file, Clock.systemUTC(), ticker::get);
+    PrometheusTrust bundle = PrometheusTrust.read(file, Clock.systemUTC(), ticker::get,
+        PATIENT_REREAD);
     assertEquals(ReloadAck.LOADED, controlOf(server, bundle).reload());
     Files.writeString(file, kept.certificatePem());
     ticker.addAndGet(Duration.ofSeconds(5).toNanos());

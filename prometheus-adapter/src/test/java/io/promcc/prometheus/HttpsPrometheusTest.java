@@ -191,7 +191,7 @@ class HttpsPrometheusTest extends HttpPrometheusControlTestSupport {
     server.enqueue(answer(200, ""));
     String old = ThrowawayCa.create("old prometheus ca").certificatePem();
     Path file = Files.writeString(temp.resolve("prometheus-ca.pem"), old);
-    PrometheusTrust bundle = PrometheusTrust.read(file);
+    PrometheusTrust bundle = patientTrust(file);
     Files.writeString(file, old + ca.certificatePem());
 
     assertEquals(ReloadAck.LOADED, control(settings(url()).caBundle(bundle).build()).reload());

@@ -71,7 +71,7 @@ class HttpsSessionResumptionTest extends HttpPrometheusControlTestSupport {
     server.enqueue(closing(200));
     rotatedServer.enqueue(closing(200));
     Path file = Files.writeString(temp.resolve("prometheus-ca.pem"), old.certificatePem());
-    PrometheusTrust bundle = PrometheusTrust.read(file);
+    PrometheusTrust bundle = patientTrust(file);
     HttpPrometheusControl oldServer = control(settings(url(server)).caBundle(bundle).build());
     assertEquals(ReloadAck.LOADED, oldServer.reload());
     assertEquals(ReloadAck.LOADED, oldServer.reload()); // a new connection, the session resumed
