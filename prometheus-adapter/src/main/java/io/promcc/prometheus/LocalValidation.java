@@ -92,13 +92,19 @@ public final class LocalValidation implements FileValidator {
   /** As above, parsing certificates and keys with {@code concurrently} (tests choose threads). */
   LocalValidation(Path outputDirectory, Optional<Path> promtool, Duration promtoolTimeout,
       Concurrently concurrently) {
+    this(outputDirectory, promtool, promtoolTimeout, PromtoolCheck.OUTPUT_GRACE, concurrently);
+  }
+
+  /** As above, the rest of a failed promtool's output waited for at most {@code outputGrace}. */
+  LocalValidation(Path outputDirectory, Optional<Path> promtool, Duration promtoolTimeout,
+      Duration outputGrace, Concurrently concurrently) {
     this.concurrently = requireNonNull(concurrently, "concurrently == null");
     this.outputDirectory = requireNonNull(outputDirectory, "outputDirectory == null")
         .toAbsolutePath().normalize();
     requireNonNull(promtool, "promtool == null");
     requireNonNull(promtoolTimeout, "promtoolTimeout == null");
     this.promtool = promtool.map(binary -> new PromtoolCheck(binary, this.outputDirectory,
-        promtoolTimeout));
+        promtoolTimeout, outputGrace));
   }
 
   /**

@@ -32,13 +32,15 @@ final class PromtoolCheck {
   /** What is kept of promtool's output; the rest is read and dropped. */
   static final int MAX_OUTPUT = 64 * 1024;
   private static final int MAX_MESSAGE = 4000;
-  private static final Duration OUTPUT_GRACE = Duration.ofSeconds(5);
+  /** How long the rest of a failed promtool's output is waited for: a child may hold it. */
+  static final Duration OUTPUT_GRACE = Duration.ofSeconds(5);
   /** How much longer than the timeout a live check may keep its stage (stop and removal). */
   private static final Duration STALE_GRACE = Duration.ofMinutes(1);
 
   private final Path promtool;
   private final Path outputDirectory;
   private final Duration timeout;
+  private final Duration outputGrace;
 
   /**
    * @param promtool the binary
@@ -47,9 +49,15 @@ final class PromtoolCheck {
    * @throws IllegalArgumentException if the timeout is not positive
    */
   PromtoolCheck(Path promtool, Path outputDirectory, Duration timeout) {
+    this(promtool, outputDirectory, timeout, OUTPUT_GRACE);
+  }
+
+  /** As above, the rest of a failed promtool's output waited for at most {@code outputGrace}. */
+  PromtoolCheck(Path promtool, Path outputDirectory, Duration timeout, Duration outputGrace) {
     this.promtool = requireNonNull(promtool, "promtool == null");
     this.outputDirectory = requireNonNull(outputDirectory, "outputDirectory == null");
     this.timeout = requireNonNull(timeout, "timeout == null");
+    this.outputGrace = requireNonNull(outputGrace, "outputGrace == null");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("promtool timeout must be positive, found \""
           + timeout + "\"");
@@ -100,7 +108,7 @@ final class PromtoolCheck {
       int exit = process.exitValue();
       if (exit != 0) {
         // a child that outlives promtool may hold the pipe open: wait for the rest only briefly
-        output.awaitEnd(OUTPUT_GRACE);
+        output.awaitEnd(outputGrace);
         problems.add("promtool check config failed (exit " + exit
             + (exit > 128 && exit < 160 ? ", killed by signal " + (exit - 128) : "") + "): "
             + output.excerpt(MAX_MESSAGE));

@@ -68,8 +68,13 @@ class LocalValidationPromtoolTest {
     return script;
   }
 
+  /**
+   * Validation by {@code promtool}, the rest of a failed run's output waited for up to the
+   * patience, where promcc waits 5 s: on a busy machine the thread reading it may start later.
+   */
   private LocalValidation validation(Path promtool, Duration timeout) {
-    return new LocalValidation(out(), Optional.of(promtool), timeout);
+    return new LocalValidation(out(), Optional.of(promtool), timeout, PATIENCE,
+        Concurrently.onCommonPool());
   }
 
   private ValidationException failure(LocalValidation validation) {
