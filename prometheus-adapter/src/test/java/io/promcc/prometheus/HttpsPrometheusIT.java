@@ -154,7 +154,8 @@ class HttpsPrometheusIT {
       throws Exception {
     ready();
     Path rotating = Files.writeString(work.resolve("rotating-ca.pem"), ca.certificatePem());
-    PrometheusTrust trust = PrometheusTrust.read(rotating);
+    // patient for the bundle's read again: a busy machine may start its thread late
+    PrometheusTrust trust = HttpPrometheusControlTestSupport.patientTrust(rotating);
     newClient(trust, url).runtimeInfo(); // a full handshake: the session Prometheus resumes
     ThrowawayCa rotated = ThrowawayCa.create("rotated prometheus ca");
     try (MockWebServer rotatedServer = new MockWebServer()) {
@@ -190,7 +191,7 @@ class HttpsPrometheusIT {
         ca.certificatePem() + kept.certificatePem());
     AtomicLong ticker = new AtomicLong();
     HttpPrometheusControl control = newClient(PrometheusTrust.read(bundle, Clock.systemUTC(),
-        ticker::get), url);
+        ticker::get, HttpPrometheusControlTestSupport.PATIENT_REREAD), url);
     control.runtimeInfo();
     Files.writeString(bundle, kept.certificatePem());
     control.runtimeInfo(); // no read is due
