@@ -109,8 +109,8 @@ final class VaultProxy extends ProxySelector {
     String url = UrlText.proxyUrl(value);
     String shown = UrlText.withoutUserInfo(url);
     String host = host(address);
-    // excluded at every port (-1 is no entry's): no request to vault's host would use it
-    boolean used = !NoProxy.neverProxied(host) && noProxy.excluding(host, -1).isEmpty();
+    // excluded at every port: no request to vault's host would use it
+    boolean used = !NoProxy.neverProxied(host) && noProxy.excludingEveryPort(host).isEmpty();
     Optional<Proxy> proxy = used ? Optional.of(parse(url, shown, field, "; or exclude vault "
         + "with " + NO_PROXY)) : Optional.empty();
     return new VaultProxy(proxy, name.get(), true, shown, noProxy, noProxyName.orElse(NO_PROXY),

@@ -198,6 +198,18 @@ class VaultProxyTest {
         + "of vault's host would use it");
   }
 
+  @Test
+  void aNoProxyEntryAtPortMinusOneExcludesNoPort() {
+    // go compares an entry's port with the request's as text: "-1" is no request's port
+    env.put("HTTPS_PROXY", "http://proxy.corp:3128");
+    env.put("NO_PROXY", "vault.corp:-1");
+    assertEquals(CORP, of(VAULT, VAULT + "/v1/sys/health"));
+    assertEquals("through proxy \"http://proxy.corp:3128\" from HTTPS_PROXY",
+        proxy(VAULT).said(VAULT));
+    env.put("HTTPS_PROXY", "socks5://proxy.corp:1080");
+    assertThrows(InvalidValueException.class, () -> proxy(VAULT), "vault's requests use it");
+  }
+
   private String vaultProxyRefusal(String value) {
     env.put("VAULT_PROXY_ADDR", value);
     return assertThrows(InvalidValueException.class, () -> proxy(VAULT)).getMessage();

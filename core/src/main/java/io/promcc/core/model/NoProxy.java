@@ -117,12 +117,31 @@ public final class NoProxy {
    * The entry (as written, trimmed) that excludes {@code host} at {@code port} as Go's
    * {@code useProxy} reads this value, if one does. {@code host} as an http client's URL holds
    * it: lower case, a name in ASCII (punycode), an IPv6 address without brackets or zone.
+   *
+   * @throws IllegalArgumentException if {@code port} is negative
    */
   public Optional<String> excluding(String host, int port) {
+    if (port < 0) {
+      throw new IllegalArgumentException("port < 0: " + port);
+    }
+    return excluding(host, Integer.toString(port));
+  }
+
+  /**
+   * The entry (as written, trimmed) that excludes {@code host} at every port, if one does: one
+   * without a port. An entry with a port excludes that port only, and one whose port is no
+   * port number ({@code vault.corp:-1}) none, as Go compares an entry's port with a request's
+   * as text.
+   */
+  public Optional<String> excludingEveryPort(String host) {
+    return excluding(host, "");
+  }
+
+  /** As {@link #excluding(String, int)} at port {@code at}; "" for entries without a port. */
+  private Optional<String> excluding(String host, String at) {
     if (all.isPresent()) {
       return all;
     }
-    String at = Integer.toString(port);
     Optional<byte[]> address = address(host);
     if (address.isPresent()) {
       for (IpEntry entry : ips) {

@@ -125,6 +125,22 @@ class NoProxyTest {
   }
 
   @Test
+  void anEntryExcludesAtEveryPortOnlyWithoutAPort() {
+    // go compares an entry's port with the request's as text: "-1" is no request's port
+    assertEquals(Optional.empty(), NoProxy.parse("vault.corp:-1")
+        .excludingEveryPort("vault.corp"));
+    assertEquals(Optional.empty(), NoProxy.parse("vault.corp:-1").excluding("vault.corp", 8200));
+    assertEquals(Optional.empty(), NoProxy.parse("vault.corp:8200")
+        .excludingEveryPort("vault.corp"));
+    assertEquals(Optional.empty(), NoProxy.parse("10.0.0.1:-1").excludingEveryPort("10.0.0.1"));
+    assertEquals(Optional.of(".corp"), NoProxy.parse("vault.corp:-1, .corp")
+        .excludingEveryPort("vault.corp"));
+    assertEquals(Optional.of("10.0.0.0/8"), NoProxy.parse("10.0.0.0/8")
+        .excludingEveryPort("10.0.0.1"));
+    assertEquals(Optional.of("*"), NoProxy.parse("*").excludingEveryPort("vault.corp"));
+  }
+
+  @Test
   void clientGosCidrRuleReadsLeadingZerosAndNoSpaces() {
     NoProxy zeros = NoProxy.parse("010.096.0.0/12");
     assertEquals(Optional.of("010.096.0.0/12"), zeros.clientGoExcluding("10.96.0.1"));
