@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The proxy of the calls to Vault, taken from the environment as Vault's Go client takes it: its
@@ -54,6 +56,10 @@ final class VaultProxy extends ProxySelector {
   static final String REQUEST_METHOD = "REQUEST_METHOD";
   static final String VAULT_PROXY_ADDR = "VAULT_PROXY_ADDR";
   static final String VAULT_HTTP_PROXY = "VAULT_HTTP_PROXY";
+  /** A URL's scheme, as Go's {@code url.Parse} reads one. */
+  private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*");
+  /** The schemes of a proxy Go's transport knows. */
+  private static final Set<String> PROXY_SCHEMES = Set.of("http", "https", "socks5", "socks5h");
   /** The proxy to use where it is not excluded; empty if none would be used. */
   private final Optional<Proxy> proxy;
   private final String variable;
@@ -128,6 +134,9 @@ final class VaultProxy extends ProxySelector {
     String field = name + " (the proxy for vault " + quote(address.toString()) + ")";
     String orUnset = "; or unset " + name;
     if (!value.contains("://")) {
+      noHostAfterScheme(value).ifPresent(problem -> {
+        throw new InvalidValueException(field, shown, problem + orUnset);
+      });
       throw new InvalidValueException(field, shown, "has no scheme, which vault's client does "
           + "not add (it reads the value as a url as written): write http://" + orUnset);
     }
@@ -142,6 +151,27 @@ final class VaultProxy extends ProxySelector {
         + "vault's client reads " + name + " first)";
     return new VaultProxy(Optional.of(proxy), name, true, shown, NoProxy.parse(""), NO_PROXY,
         Optional.of(said));
+  }
+
+  /**
+   * Why {@code value}, a URL without {@code ://}, names no host where it has a scheme as Go's
+   * {@code url.Parse} reads one: a scheme of a proxy ({@code http:proxy}), or one followed by a
+   * slash ({@code http:/proxy}), whose host would follow two. Empty where it has no such scheme
+   * ({@code proxy.corp:3128}).
+   */
+  private static Optional<String> noHostAfterScheme(String value) {
+    int colon = value.indexOf(':');
+    if (colon <= 0 || !SCHEME.matcher(value).region(0, colon).matches()) {
+      return Optional.empty();
+    }
+    String scheme = value.substring(0, colon);
+    boolean slash = value.startsWith("/", colon + 1);
+    if (!slash && !PROXY_SCHEMES.contains(scheme.toLowerCase(Locale.ROOT))) {
+      return Optional.empty();
+    }
+    return Optional.of("names no host: its scheme " + quote(scheme + ":") + " is followed by "
+        + (slash ? "one slash" : "no slash") + ", where a url's host follows two ("
+        + scheme.toLowerCase(Locale.ROOT) + "://host:port)");
   }
 
   /**

@@ -210,6 +210,21 @@ class VaultProxyTest {
     assertThrows(InvalidValueException.class, () -> proxy(VAULT), "vault's requests use it");
   }
 
+  @Test
+  void aVaultProxyWithASlashMissingAfterItsSchemeIsToldSo() {
+    String prefix = "VAULT_PROXY_ADDR (the proxy for vault \"https://vault.corp:8200\") ";
+    String unset = "; or unset VAULT_PROXY_ADDR, found ";
+    assertEquals(prefix + "names no host: its scheme \"http:\" is followed by one slash, where "
+        + "a url's host follows two (http://host:port)" + unset + "\"http:/proxy.corp:3128\"",
+        vaultProxyRefusal("http:/proxy.corp:3128"));
+    assertEquals(prefix + "names no host: its scheme \"HTTP:\" is followed by no slash, where "
+        + "a url's host follows two (http://host:port)" + unset + "\"HTTP:proxy.corp\"",
+        vaultProxyRefusal("HTTP:proxy.corp"));
+    assertEquals(prefix + "names no host: its scheme \"http:\" is followed by one slash, where "
+        + "a url's host follows two (http://host:port)" + unset + "\"http:/<redacted>@proxy\"",
+        vaultProxyRefusal("http:/jo:s3cret@proxy"));
+  }
+
   private String vaultProxyRefusal(String value) {
     env.put("VAULT_PROXY_ADDR", value);
     return assertThrows(InvalidValueException.class, () -> proxy(VAULT)).getMessage();
