@@ -31,7 +31,8 @@ import java.util.Set;
  * it: {@code KUBERNETES_SERVICE_HOST} and {@code KUBERNETES_SERVICE_PORT} must be set, and the
  * service account's token and CA readable. The API server's proxy is its cluster's
  * {@code proxy-url} ({@link ApiServerProxy}), else the environment's ({@link EnvironmentProxy}),
- * as client-go chooses it. Stateless.
+ * as client-go chooses it, judged before the client is made; {@link #proxy} judges it alone
+ * ({@link ApiServerProxyCheck}). Stateless.
  */
 final class ApiServerLookup {
   private ApiServerLookup() {}
@@ -43,6 +44,37 @@ final class ApiServerLookup {
    *     the file or variable whose content cannot be used and why
    */
   static ApiServerConfig find(Optional<Path> kubeconfig, ClientLookup lookup) {
+    Located located = locate(kubeconfig, lookup);
+    return located.config(located.proxy());
+  }
+
+  /**
+   * The proxy of the API server, judged as {@link #find} judges it, where the configuration is
+   * found and read; empty where it is not ({@link #find} names why), or where no proxy is used.
+   * Neither the client nor its credentials are made: no exec plugin runs.
+   *
+   * @throws KubeClientException naming the proxy that cannot be used, and why
+   */
+  static Optional<ApiServerProxy> proxy(Optional<Path> kubeconfig, ClientLookup lookup) {
+    Located located;
+    try {
+      located = locate(kubeconfig, lookup);
+    } catch (KubeClientException e) {
+      return Optional.empty(); // not the proxy's problem: the client's making names it
+    }
+    return located.proxy().proxy();
+  }
+
+  /** A configuration found and read, up to its proxy and its client. */
+  private interface Located {
+    /** The proxy, as client-go chooses it. */
+    EnvironmentProxy.Choice proxy();
+
+    /** The configuration with {@code proxy}, its client's builder made. */
+    ApiServerConfig config(EnvironmentProxy.Choice proxy);
+  }
+
+  private static Located locate(Optional<Path> kubeconfig, ClientLookup lookup) {
     if (kubeconfig.isPresent()) { // as client-go reads an explicit file: alone, never merged
       return fromFiles(List.of(kubeconfig.get()), "--kubeconfig", List.of(), false, lookup);
     }
@@ -94,7 +126,7 @@ final class ApiServerLookup {
    * adds nothing, as client-go reads it. Without a {@code proxy-url}, the proxy is the one of
    * {@code lookup}'s environment.
    */
-  private static ApiServerConfig fromFiles(List<Path> files, String origin, List<Path> missing,
+  private static Located fromFiles(List<Path> files, String origin, List<Path> missing,
       boolean persist, ClientLookup lookup) {
     List<KubeconfigFile> read = new ArrayList<>();
     List<Path> empty = new ArrayList<>();
@@ -145,26 +177,43 @@ final class ApiServerLookup {
     if (persist && read.size() == 1) {
       config.setPersistConfig(new FilePersister(first.toFile()));
     }
-    // client-java's reader ignores proxy-url: honoured (or refused) as client-go honours it
-    Optional<ApiServerProxy> proxyUrl = ApiServerProxy.of(config, context, named);
-    ClientBuilder builder;
-    try {
-      builder = ClientBuilder.kubeconfig(config);
-    } catch (IOException | RuntimeException e) {
-      throw new KubeClientException(named + " cannot be used: " + KubeconfigFile.firstLine(e),
-          e);
-    }
-    // as client-go: the environment's proxy only where the cluster has no proxy-url
-    EnvironmentProxy.Choice proxy = proxyUrl.isPresent()
-        ? new EnvironmentProxy.Choice(proxyUrl, Optional.empty())
-        : EnvironmentProxy.forServer(builder.getBasePath(), lookup);
-    String also = proxy.said().map(said -> "; " + said).orElse("")
-        + (empty.isEmpty() ? "" : "; " + quoted(empty) + (empty.size() == 1 ? " is empty"
-            : " are empty"))
-        + (missing.isEmpty() ? "" : "; " + doNotExist(missing));
-    return new ApiServerConfig(builder.getBasePath(), "from " + origin + " "
-        + quote(first.toString()) + merged(used) + " (context " + quote(context) + also + ")",
-        builder, proxy.proxy());
+    String also = (empty.isEmpty() ? "" : "; " + quoted(empty) + (empty.size() == 1
+        ? " is empty" : " are empty")) + (missing.isEmpty() ? "" : "; " + doNotExist(missing));
+    String source = "from " + origin + " " + quote(first.toString()) + merged(used)
+        + " (context " + quote(context);
+    return new Located() {
+      @Override
+      public EnvironmentProxy.Choice proxy() {
+        // client-java's reader ignores proxy-url: honoured (or refused) as client-go honours
+        // it; the environment's proxy only where the cluster has no proxy-url
+        Optional<ApiServerProxy> proxyUrl = ApiServerProxy.of(config, context, named);
+        return proxyUrl.isPresent() ? new EnvironmentProxy.Choice(proxyUrl, Optional.empty())
+            : EnvironmentProxy.forServer(basePath(config.getServer()), lookup);
+      }
+
+      @Override
+      public ApiServerConfig config(EnvironmentProxy.Choice proxy) {
+        ClientBuilder builder;
+        try {
+          builder = ClientBuilder.kubeconfig(config);
+        } catch (IOException | RuntimeException e) {
+          throw new KubeClientException(named + " cannot be used: "
+              + KubeconfigFile.firstLine(e), e);
+        }
+        return new ApiServerConfig(builder.getBasePath(), source + proxy.said()
+            .map(said -> "; " + said).orElse("") + also + ")", builder, proxy.proxy());
+      }
+    };
+  }
+
+  /**
+   * The URL client-java's {@code ClientBuilder.kubeconfig} makes of a kubeconfig's
+   * {@code server}: as written if it has a scheme, else https where it holds {@code :443}, else
+   * http.
+   */
+  private static String basePath(String server) {
+    return server.contains("://") ? server
+        : (server.contains(":443") ? "https://" : "http://") + server;
   }
 
   /** {@code " merged with \"b\", \"c\""} for the files after the first; empty for one. */
@@ -180,7 +229,7 @@ final class ApiServerLookup {
     return String.join(", ", files.stream().map(file -> quote(file.toString())).toList());
   }
 
-  private static ApiServerConfig inCluster(ClientLookup lookup) {
+  private static Located inCluster(ClientLookup lookup) {
     String host = lookup.get(ClientLookup.SERVICE_HOST);
     String port = lookup.get(ClientLookup.SERVICE_PORT);
     String prefix = "in-cluster service account: ";
@@ -213,12 +262,21 @@ final class ApiServerLookup {
     ClientBuilder builder = new ClientBuilder().setBasePath(server)
         .setCertificateAuthority(caBytes)
         .setAuthentication(new TokenFileAuthentication(token.toString()));
-    // as client-go's rest.InClusterConfig: no proxy of its own, the environment's
-    EnvironmentProxy.Choice proxy = EnvironmentProxy.forServer(server, lookup);
-    return new ApiServerConfig(server, "from the in-cluster service account ("
-        + ClientLookup.SERVICE_HOST + ", " + ClientLookup.SERVICE_PORT + ", "
-        + quote(token.toString()) + proxy.said().map(said -> "; " + said).orElse("") + ")",
-        builder, proxy.proxy());
+    String source = "from the in-cluster service account (" + ClientLookup.SERVICE_HOST + ", "
+        + ClientLookup.SERVICE_PORT + ", " + quote(token.toString());
+    return new Located() {
+      @Override
+      public EnvironmentProxy.Choice proxy() {
+        // as client-go's rest.InClusterConfig: no proxy of its own, the environment's
+        return EnvironmentProxy.forServer(server, lookup);
+      }
+
+      @Override
+      public ApiServerConfig config(EnvironmentProxy.Choice proxy) {
+        return new ApiServerConfig(server, source + proxy.said().map(said -> "; " + said)
+            .orElse("") + ")", builder, proxy.proxy());
+      }
+    };
   }
 
   private static String names(List<Object> contexts) {

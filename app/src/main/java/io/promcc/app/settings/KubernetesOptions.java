@@ -2,6 +2,7 @@ package io.promcc.app.settings;
 
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.Quoting;
+import io.promcc.kube.ApiServerProxyCheck;
 import io.promcc.kube.ClientLookup;
 import io.promcc.kube.DiscoverySettings;
 import io.promcc.kube.KubeAdapterSettings;
@@ -125,7 +126,8 @@ final class KubernetesOptions {
     if (problems.list().size() > before) {
       return null; // a value above is bad: the adapter's own checks need them all
     }
-    return problems.check(() -> AdapterProblems.reworded(() -> KubeAdapterSettings
+    KubeAdapterSettings settings = problems.check(() -> AdapterProblems.reworded(
+        () -> KubeAdapterSettings
         .collect(kubeconfig, clientLookup,
         () -> DiscoverySettings.builder().labelSelector(selector).namespaces(namespaces)
             .idAnnotation(idAnnotation).etcdAnnotation(etcdAnnotation)
@@ -139,6 +141,14 @@ final class KubernetesOptions {
             lease)) : Optional.empty()),
         problem -> byOption(r, leaseNamespace, env,
             asWritten(problem, named, leaseName, shard))));
+    if (settings == null) {
+      return null;
+    }
+    // a proxy of the api server that the start would refuse, listed with the other problems
+    return problems.check(() -> {
+      ApiServerProxyCheck.check(kubeconfig, clientLookup);
+      return settings;
+    });
   }
 
   /**
