@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.kube.fake.Poll;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -128,6 +129,8 @@ class ReconcileLoopEndTest extends ReconcileLoopFixture {
 
     Thread stopper = new Thread(() -> loop.stop(Duration.ofSeconds(30)));
     stopper.start();
+    // the trigger comes once the stop has begun: before it, it would be served
+    Poll.until(Duration.ofSeconds(30), "the stop to begin", loop::stopping);
     loop.trigger("too late");
     release.countDown();
     stopper.join(60_000);
