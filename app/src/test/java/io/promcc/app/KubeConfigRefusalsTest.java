@@ -28,6 +28,13 @@ import picocli.CommandLine;
  * ~/.kube is never read.
  */
 class KubeConfigRefusalsTest {
+  /**
+   * How long the {@code promcc run} process may take to refuse: a JVM's start, on a busy 2-core
+   * machine many times its CPU time (at load 50 it had printed nothing after 25 s); a run that
+   * retried instead of refusing would run on past any bound.
+   */
+  private static final long PROCESS_SECONDS = 180;
+
   @TempDir Path temp;
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -79,9 +86,10 @@ class KubeConfigRefusalsTest {
     Path log = temp.resolve("run.log");
     Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
-      boolean ended = process.waitFor(25, TimeUnit.SECONDS);
+      boolean ended = process.waitFor(PROCESS_SECONDS, TimeUnit.SECONDS);
       String output = Files.readString(log, StandardCharsets.UTF_8);
-      assertTrue(ended, "promcc run still ran after 25 s instead of refusing:\n" + output);
+      assertTrue(ended, "promcc run still ran after " + PROCESS_SECONDS + " s instead of "
+          + "refusing:\n" + output);
       assertEquals(2, process.exitValue(), output);
       assertTrue(output.contains("error: no kubernetes api configuration found: --kubeconfig "
           + "is not set, KUBECONFIG is not set, \"" + home.resolve(".kube/config") + "\""),
