@@ -273,6 +273,14 @@ public final class KubernetesModeStack implements AutoCloseable {
     return waits.diagnostics(id, Set.of());
   }
 
+  /**
+   * The scrape timeout of the base config the stack writes (its scrape interval, at least 1 s):
+   * a scrape that fails after this long ran out of it.
+   */
+  public Duration scrapeTimeout() {
+    return Duration.ofSeconds(Math.max(1, options.scrapeInterval().toSeconds()));
+  }
+
   /** The certificate files of cluster {@code id} in {@code out/certs}, sorted. */
   public List<Path> certificateFiles(String id) throws IOException {
     Path certs = outDir().resolve("certs");
