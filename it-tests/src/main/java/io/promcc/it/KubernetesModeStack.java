@@ -55,6 +55,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class KubernetesModeStack implements AutoCloseable {
   /** How long a guest cluster may take from a change to every target up, on a busy machine. */
   public static final Duration CLUSTER_TIMEOUT = Duration.ofMinutes(2);
+  /**
+   * How long the controller may take to write its first config: its JVM's start, the first list
+   * of the host API fake (in the test's JVM) and the first reconcile; over 2 min at a load of 60.
+   */
+  public static final Duration FIRST_CONFIG_TIMEOUT = Duration.ofMinutes(5);
   /** The namespace of the controller's Lease. */
   public static final String LEASE_NAMESPACE = "monitoring";
   /** The domain below which every PKI role allows the client certificates' names. */
@@ -229,12 +234,13 @@ public final class KubernetesModeStack implements AutoCloseable {
   public PrometheusServer startPrometheus() {
     Path config = outDir().resolve("prometheus.yml");
     ControllerProcess running = requireNonNull(controller, "start the controller first");
-    Wait.until(CLUSTER_TIMEOUT, Wait.DEFAULT_INTERVAL, "the controller's first " + config, () -> {
-      if (!running.isAlive()) {
-        throw new IllegalStateException("the controller ended");
-      }
-      return Files.isRegularFile(config);
-    }, () -> "controller log:\n" + running.log().tail(40));
+    Wait.until(FIRST_CONFIG_TIMEOUT, Wait.DEFAULT_INTERVAL, "the controller's first " + config,
+        () -> {
+          if (!running.isAlive()) {
+            throw new IllegalStateException("the controller ended");
+          }
+          return Files.isRegularFile(config);
+        }, () -> "controller log:\n" + running.log().tail(40));
     prometheus = options.prometheusCommand(config, workDir.resolve("prometheus"), prometheusPort)
         .start();
     return prometheus;
