@@ -105,7 +105,14 @@ class HaPairIT {
     String holder = leaseHolder();
     JsonObject event = stack.events("ha-bad").get(0);
     assertEquals("ApiServerNotHttps", event.get("reason").getAsString());
-    assertEquals(holder, event.get("reportingInstance").getAsString());
+    String reporter = event.get("reportingInstance").getAsString();
+    if (leaseTransitions() == 0) { // one holder since the start: the reporter is it
+      assertEquals(holder, reporter);
+    } else { // a busy machine may outlast a renewal of the 3 s lease: it moved meanwhile
+      assertTrue(List.of("replica-a", "replica-b").contains(reporter), reporter);
+      System.out.println("HaPairIT: the lease moved before the checks; the event on ha-bad "
+          + "was published by " + reporter + ", the lease now held by " + holder);
+    }
     assertEquals(1, stack.host().requestCount(EVENT_CREATES.and(
         r -> r.path().contains("/namespaces/ha-bad/"))), "one attempt to publish it");
 
@@ -161,10 +168,20 @@ class HaPairIT {
   }
 
   private String leaseHolder() {
+    return leaseSpec().get("holderIdentity").getAsString();
+  }
+
+  /** How many times the Lease changed holder since its first (0 if never, or not said). */
+  private int leaseTransitions() {
+    JsonObject spec = leaseSpec();
+    return spec.has("leaseTransitions") ? spec.get("leaseTransitions").getAsInt() : 0;
+  }
+
+  private JsonObject leaseSpec() {
     List<JsonObject> leases = stack.host().store().list(ApiResource.LEASES,
         KubernetesModeStack.LEASE_NAMESPACE, Selector.everything(), Selector.everything());
     assertEquals(1, leases.size(), leases.toString());
-    return leases.get(0).getAsJsonObject("spec").get("holderIdentity").getAsString();
+    return leases.get(0).getAsJsonObject("spec");
   }
 
   /** A Service whose API server URL is plain http: rejected with {@code api-server-not-https}. */
