@@ -122,14 +122,7 @@ class GivenUpReconcileEndTest {
     }), loop, new FileWatcher(), clock, BUDGET, GRACE);
     controller.start();
     AtomicReference<Throwable> thrown = new AtomicReference<>();
-    Thread runner = new Thread(() -> {
-      try {
-        controller.run();
-      } catch (Throwable e) {
-        thrown.set(e);
-      }
-    }, "controller");
-    runner.start();
+    Thread runner = TestControllers.running(controller, thrown);
     assertTrue(reconciling.await(BOUND.toMillis(), TimeUnit.MILLISECONDS), "no reconcile ran");
 
     controller.stop();

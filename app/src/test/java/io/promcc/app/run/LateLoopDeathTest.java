@@ -74,14 +74,7 @@ class LateLoopDeathTest {
     try {
       controller.start();
       AtomicReference<Throwable> thrown = new AtomicReference<>();
-      Thread runner = new Thread(() -> {
-        try {
-          controller.run();
-        } catch (Throwable e) {
-          thrown.set(e);
-        }
-      }, "controller");
-      runner.start();
+      Thread runner = TestControllers.running(controller, thrown);
       assertTrue(entered.await(BOUND.toMillis(), TimeUnit.MILLISECONDS), "no reconcile ran");
       Instant began = loop.status().runningSince().orElseThrow();
       controller.stop();

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -78,5 +79,21 @@ final class TestControllers {
     return new Controller(settings, new FakeClusterSource(), certificates, loop, inputs,
         watcher, metrics, health, Optional.empty(), Optional::empty, Optional.empty(),
         Optional.empty(), clock, stopBudget, stopGrace);
+  }
+
+  /**
+   * Starts a thread (named "controller") running {@code controller}'s {@link Controller#run()},
+   * what it throws set in {@code thrown}.
+   */
+  static Thread running(Controller controller, AtomicReference<Throwable> thrown) {
+    Thread runner = new Thread(() -> {
+      try {
+        controller.run();
+      } catch (Throwable e) {
+        thrown.set(e);
+      }
+    }, "controller");
+    runner.start();
+    return runner;
   }
 }
