@@ -19,9 +19,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -139,15 +139,8 @@ class StopBoundTest {
       throw failure;
     }), StopBoundTest::unchanged, new FileWatcher());
     controller.start();
-    List<Throwable> thrown = new CopyOnWriteArrayList<>();
-    Thread runner = new Thread(() -> {
-      try {
-        controller.run();
-      } catch (Throwable e) {
-        thrown.add(e);
-      }
-    }, "controller");
-    runner.start();
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    Thread runner = TestControllers.running(controller, thrown);
 
     long before = System.nanoTime();
     controller.stop();
@@ -155,7 +148,7 @@ class StopBoundTest {
     runner.join(BOUND.toMillis());
 
     assertFalse(runner.isAlive(), "run() had not returned");
-    assertEquals(List.of(failure), thrown, "run() throws what a close failed with");
+    assertEquals(failure, thrown.get(), "run() throws what a close failed with");
     assertTrue(took.compareTo(Controller.STOP_WAIT) < 0, "stop() returned after "
         + took.toMillis() + " ms, its whole wait, though run() had ended");
   }
