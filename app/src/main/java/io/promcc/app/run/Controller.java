@@ -219,8 +219,11 @@ public final class Controller {
   }
 
   /**
-   * Waits for the sources, then runs the loop until {@link #stop()} or until the loop's thread
-   * dies; releases everything before it returns or throws.
+   * Waits for the sources, then runs the loop until {@link #stop()}, until the loop's thread
+   * dies, or until this thread is interrupted, which stops the controller as {@link #stop()}
+   * does (within {@link #STOP_BUDGET} of the interrupt); releases everything before it returns
+   * or throws. After an interrupt it returns (or throws what the loop died of before it) with
+   * the thread's interrupt status set again.
    *
    * @throws RuntimeException or {@link Error} what the loop's thread died of (a bug, the heap
    *     exhausted) before a stop gave up on its reconcile: everything was stopped and closed,
@@ -231,22 +234,36 @@ public final class Controller {
   public void run() {
     running = true;
     LoopThread runner = null;
+    boolean interrupted = false;
     try {
-      if (awaitSources()) {
+      boolean synced = false;
+      try {
+        synced = awaitSources();
+      } catch (InterruptedException e) {
+        interrupted = stopOnInterrupt();
+      }
+      if (synced) {
         health.sourcesSynced();
         LOG.log(Level.INFO, "sources synced; reconciling");
         runner = new LoopThread(loop, stopping::countDown);
         runner.start();
-        stopping.await();
+        try {
+          stopping.await();
+        } catch (InterruptedException e) {
+          interrupted = stopOnInterrupt();
+        }
         Instant stopAt = clock.instant();
         health.stopping(); // before the loop ends, so its end is no failure
         loop.stop(stopGrace);
-        runner.join(stopDeadline().leftKeeping(stopBudget.minus(stopGrace.multipliedBy(2))));
+        interrupted |= Thread.interrupted(); // the stop goes on, bounded
+        interrupted |= runner.joinThroughInterrupts(stopDeadline()
+            .leftKeeping(stopBudget.minus(stopGrace.multipliedBy(2))));
         runner.giveUp(Duration.between(stopAt, clock.instant()));
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } finally {
+      // an interrupt gives up no part at once: each is waited for in its time, and the
+      // interrupt status is set again once all are closed
+      interrupted |= Thread.interrupted();
       try {
         health.stopping();
         Optional<LoopThread> loopThread = Optional.ofNullable(runner);
@@ -257,6 +274,9 @@ public final class Controller {
               + "with the process: " + String.join(", ", still));
         });
       } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
         ended.countDown(); // also after an Error of a close, thrown on once all are closed
       }
     }
@@ -266,6 +286,22 @@ public final class Controller {
     } else if (failure instanceof RuntimeException e) {
       throw e;
     }
+  }
+
+  /**
+   * The thread of {@link #run()} was interrupted before a stop: the controller stops as
+   * {@link #stop()} does, its bound counted from now. Clears the interrupt, for the stop's
+   * bounded waits; returns true, for run() to set it again at its end.
+   */
+  private boolean stopOnInterrupt() {
+    Thread.interrupted();
+    stopDeadline();
+    if (stopping.getCount() > 0) {
+      LOG.log(Level.INFO, "stopping, as the thread of run() was interrupted: no new reconcile; "
+          + "a running one may finish");
+    }
+    stopping.countDown();
+    return true;
   }
 
   /** Waits for every source's first complete view, until stopped; reports one that is late. */

@@ -46,9 +46,21 @@ final class LoopThread {
     thread.start();
   }
 
-  /** Waits for the loop's end, {@code bound} at most. */
-  void join(Duration bound) throws InterruptedException {
-    TimeUnit.NANOSECONDS.timedJoin(thread, bound.toNanos());
+  /**
+   * Waits for the loop's end, {@code bound} at most, an interrupt of the waiting thread ending no
+   * wait: the stop's waits are bounded. Returns whether it was interrupted (its status cleared).
+   */
+  boolean joinThroughInterrupts(Duration bound) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        TimeUnit.NANOSECONDS.timedJoin(thread, deadline - System.nanoTime()); // none if <= 0
+        return interrupted;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
   }
 
   /**
