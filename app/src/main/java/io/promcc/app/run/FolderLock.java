@@ -21,11 +21,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A folder held by this process until {@link #close()}: an exclusive lock
@@ -36,10 +36,13 @@ import java.util.Set;
  * <p>The lock is the process' (POSIX {@code fcntl}), and closing any descriptor of the file
  * releases it: a second holder in this process is therefore refused from a record of the files
  * held here, without opening the file. That record also holds, for their time, the files being
- * taken or read here ({@link #holderOfOutput}), so that no other take in this process opens them
- * meanwhile (it is refused as in use by this process); it is the only thing done under its lock,
- * and no file is read or written under it: a take or release on a volume that hangs holds no
- * take or release of another folder.
+ * taken or read here ({@link #holderOfOutput}), and the folders being taken (by device and inode,
+ * so under any spelling: a link to the folder, a bind mount), so that no other take in this
+ * process opens them meanwhile (it is refused as in use by this process). A take that opened a
+ * file and finds it held here by another name after all (made meanwhile as a link of one held)
+ * is refused, its descriptor kept with the holder's and closed at its release. The record is the
+ * only thing done under its lock, and no file is read or written under it: a take or release on
+ * a volume that hangs holds no take or release of another folder.
  *
  * <p>Thread-safe; {@link #close()} is idempotent.
  */
@@ -70,16 +73,10 @@ public final class FolderLock implements AutoCloseable {
       Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
           LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(FILE_MODE));
 
-  /**
-   * The lock files this process holds, by file key (device and inode), and those being taken or
-   * read here, by file key once known and by absolute path; guarded by itself.
-   */
-  private static final Set<Object> HELD = new HashSet<>();
-
   private final FileChannel channel; // null: nothing is held
-  private final Object key; // in HELD while held, or null
+  private final Object key; // reserved in HeldFiles while held, or null
   private final String option;
-  private boolean closed; // guarded by HELD
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private FolderLock(FileChannel channel, Object key, String option) {
     this.channel = channel;
@@ -113,7 +110,8 @@ public final class FolderLock implements AutoCloseable {
     if (existing == null) {
       return Optional.empty();
     }
-    if (!reserve(existing)) { // not opened: closing it would release this process' lock
+    // not opened: closing it would release this process' lock
+    if (!HeldFiles.reserve(existing)) {
       return Optional.of(inUse("--out", out, lockFile, OUTPUT_SHARED,
           OptionalLong.of(ProcessHandle.current().pid())).getMessage());
     }
@@ -128,20 +126,7 @@ public final class FolderLock implements AutoCloseable {
     } catch (IOException | RuntimeException e) { // no answer: the address alone is said
       return Optional.empty();
     } finally {
-      unreserve(existing);
-    }
-  }
-
-  /** Records {@code what} as held or being taken or read here; false if it already was. */
-  private static boolean reserve(Object what) {
-    synchronized (HELD) {
-      return HELD.add(what);
-    }
-  }
-
-  private static void unreserve(Object what) {
-    synchronized (HELD) {
-      HELD.remove(what);
+      HeldFiles.unreserve(existing);
     }
   }
 
@@ -206,7 +191,7 @@ public final class FolderLock implements AutoCloseable {
     // first by its path (a missing file has no key yet), then by its key
     Path where = lockFile.toAbsolutePath().normalize();
     OptionalLong here = OptionalLong.of(ProcessHandle.current().pid());
-    if (!reserve(where)) {
+    if (!HeldFiles.reserve(where)) {
       throw inUse(option, folder, lockFile, shared, here);
     }
     List<Object> reserved = new ArrayList<>(List.of(where)); // given back unless held
@@ -215,9 +200,16 @@ public final class FolderLock implements AutoCloseable {
     String step = "making the folder " + Quoting.quote(folder.toString());
     try {
       makeFolder(folder, mode);
+      step = "reading the status of the folder " + Quoting.quote(folder.toString());
+      // links followed: a take of the same folder by another spelling is refused here
+      Object folderKey = Files.readAttributes(folder, BasicFileAttributes.class).fileKey();
+      if (folderKey != null && !HeldFiles.reserve(folderKey)) {
+        throw inUse(option, folder, lockFile, shared, here);
+      }
+      Optional.ofNullable(folderKey).ifPresent(reserved::add);
       step = "reading the status of the file " + Quoting.quote(lockFile.toString());
       Object existing = fileKey(lockFile);
-      if (existing != null && !reserve(existing)) {
+      if (existing != null && !HeldFiles.reserve(existing)) {
         throw inUse(option, folder, lockFile, shared, here);
       }
       Optional.ofNullable(existing).ifPresent(reserved::add);
@@ -225,9 +217,9 @@ public final class FolderLock implements AutoCloseable {
       channel = opener.open(lockFile);
       step = "reading the status of the file " + Quoting.quote(lockFile.toString());
       key = fileKey(lockFile);
-      if (key != null && !key.equals(existing) && !reserve(key)) {
-        // made since, and taken here meanwhile by another name: this descriptor stays open,
-        // as closing it would release that lock
+      if (key != null && !key.equals(existing) && !HeldFiles.reserveOrKeep(key, channel)) {
+        // made since, and taken here meanwhile by another name: this descriptor is closed
+        // when that take ends, as closing it now would release that lock
         channel = null;
         throw inUse(option, folder, lockFile, shared, here);
       }
@@ -254,7 +246,7 @@ public final class FolderLock implements AutoCloseable {
       LOG.log(Level.DEBUG, "the lock of " + Quoting.quote(folder.toString()) + " failed", e);
       return new FolderLock(null, null, option);
     } finally {
-      reserved.forEach(FolderLock::unreserve);
+      reserved.forEach(HeldFiles::unreserve);
     }
   }
 
@@ -322,17 +314,14 @@ public final class FolderLock implements AutoCloseable {
    */
   @Override
   public void close() {
-    synchronized (HELD) {
-      if (closed) {
-        return; // the key may be another holder's by now
-      }
-      closed = true;
+    if (closed.getAndSet(true)) {
+      return; // the key may be another holder's by now
     }
     try {
       closeQuietly(channel); // closing the channel releases its lock
     } finally {
       if (key != null) {
-        unreserve(key);
+        HeldFiles.unreserve(key);
       }
     }
   }

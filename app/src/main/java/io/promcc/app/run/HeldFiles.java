@@ -1,0 +1,78 @@
+package io.promcc.app.run;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * This process' record of its {@link FolderLock}s: the lock files it holds, by file key (device
+ * and inode), and, for their time, the lock files and folders being taken or read here, by file
+ * key once known and by absolute path. Nothing but the record is done under its lock: no file is
+ * read, written or closed under it.
+ *
+ * <p>Thread-safe.
+ */
+final class HeldFiles {
+  private static final System.Logger LOG = System.getLogger(FolderLock.class.getName());
+  /** What is reserved; guarded by itself. */
+  private static final Set<Object> HELD = new HashSet<>();
+  /**
+   * Descriptors of a file reserved in {@link #HELD}, opened by a take refused after it opened
+   * them: closed when the file's reservation ends, before it does; guarded by {@link #HELD}.
+   */
+  private static final Map<Object, List<FileChannel>> KEPT = new HashMap<>();
+
+  private HeldFiles() {}
+
+  /** Records {@code what} as held or being taken or read here; false if it already was. */
+  static boolean reserve(Object what) {
+    synchronized (HELD) {
+      return HELD.add(what);
+    }
+  }
+
+  /**
+   * Reserves the file {@code key} as {@link #reserve} does; where it already is, keeps
+   * {@code channel}, a descriptor of that file, to close when that reservation ends: closing it
+   * now would release the lock of a holder here.
+   */
+  static boolean reserveOrKeep(Object key, FileChannel channel) {
+    synchronized (HELD) {
+      if (HELD.add(key)) {
+        return true;
+      }
+      KEPT.computeIfAbsent(key, k -> new ArrayList<>()).add(channel);
+      return false;
+    }
+  }
+
+  /**
+   * Ends the reservation of {@code what}, closing first, outside the lock, the descriptors kept
+   * with it: while it is reserved, no take here locks the file their close would release.
+   */
+  static void unreserve(Object what) {
+    while (true) {
+      List<FileChannel> kept;
+      synchronized (HELD) {
+        kept = KEPT.remove(what);
+        if (kept == null) {
+          HELD.remove(what);
+          return;
+        }
+      }
+      for (FileChannel channel : kept) {
+        try {
+          channel.close();
+        } catch (IOException e) {
+          LOG.log(Level.DEBUG, "closing a lock file failed: " + e);
+        }
+      }
+    }
+  }
+}
