@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link FileWatcher#watch} go on, and the path counts as unchanged. While it has not ended no
  * other read begins (one thread held per hang, not one per check); it is warned of once, and
  * its end makes the next check compare what it read; the hang's end is logged at info level
- * once a read ends within the bound again ({@link BoundedReads}, as the shared watcher reads its
- * paths).
+ * once a read ends within the bound again ({@link WatchedPathReads}, as the shared watcher reads
+ * its paths).
  *
  * <p>Its first read, the starting point (no listener run), is its thread's, not the caller's:
  * {@link #start} returns at once. The listener runs on the watch's thread, one run at a time,
@@ -42,7 +42,7 @@ public final class BoundedFileWatch implements FileWatcher.Watch {
   private final Runnable listener;
   private final StopBudget stops;
   private final ScheduledExecutorService checks;
-  private final BoundedReads reads;
+  private final WatchedPathReads reads;
   private volatile boolean recheck;
   private volatile boolean closed;
   private PathState state; // null before the first read ended; the watch's thread's only
@@ -53,7 +53,7 @@ public final class BoundedFileWatch implements FileWatcher.Watch {
     this.threadName = requireNonNull(threadName, "threadName == null");
     this.stops = requireNonNull(stops, "stops == null");
     this.listener = requireNonNull(listener, "listener == null");
-    this.reads = new BoundedReads(threadName, readBound, reader, clock, LOG);
+    this.reads = new WatchedPathReads(threadName, readBound, reader, clock, LOG);
     this.checks = Executors.newSingleThreadScheduledExecutor(daemon(threadName));
   }
 
@@ -124,8 +124,8 @@ public final class BoundedFileWatch implements FileWatcher.Watch {
     }
     PathState now;
     try {
-      BoundedReads.Pending read = reads.start(path, state);
-      BoundedReads.Look look = read == null ? null : reads.await(read);
+      WatchedPathReads.Pending read = reads.start(path, state);
+      WatchedPathReads.Look look = read == null ? null : reads.await(read);
       now = look == null ? null : look.state();
     } catch (InterruptedException e) {
       return; // closed: the thread ends

@@ -34,7 +34,7 @@ import java.util.function.LongSupplier;
  * {@link CheckLoop}.
  *
  * <p>No path is read under the watcher's lock: each read is made on a reader thread and waited
- * for at most {@link BoundedFileWatch#READ_BOUND}, 10 s ({@link BoundedReads}, as the Vault
+ * for at most {@link BoundedFileWatch#READ_BOUND}, 10 s ({@link WatchedPathReads}, as the Vault
  * credential file's watch reads it). A check reads its paths at once and takes each result as
  * it ends ({@link ReadRound}), so a read that hangs (an NFS or FUSE volume that stops answering)
  * holds back only its own path: it is warned of once, the path keeps its last state (no change
@@ -89,7 +89,7 @@ public final class FileWatcher implements AutoCloseable {
 
   private final Duration checkInterval;
   private final AtomicLong filesRead = new AtomicLong();
-  private final BoundedReads reads;
+  private final WatchedPathReads reads;
   private final Object lock = new Object();
   private final EventFolders events; // its own lock, taken under this one
   private final CheckLoop loop;
@@ -168,7 +168,7 @@ public final class FileWatcher implements AutoCloseable {
     this.checkInterval = checkInterval;
     requireNonNull(ticker, "ticker == null");
     requireNonNull(sleeper, "sleeper == null");
-    this.reads = new BoundedReads("promcc-file-watcher", readBound, reader != null ? reader
+    this.reads = new WatchedPathReads("promcc-file-watcher", readBound, reader != null ? reader
         : (path, previous, now) -> PathState.of(path, previous, now, filesRead), clock, LOG);
     this.events = new EventFolders(fileEvents, registrar, readBound);
     this.loop = new CheckLoop(checkInterval, events, ticker, sleeper, new CheckLoop.Checks() {
@@ -199,7 +199,7 @@ public final class FileWatcher implements AutoCloseable {
         lock, owner);
     requireOpen();
     long deadline = System.nanoTime() + reads.bound().toNanos(); // one bound for all it waits
-    BoundedReads.Look first = reads.look(registration.path, null, deadline, true);
+    WatchedPathReads.Look first = reads.look(registration.path, null, deadline, true);
     List<EventFolders.Registering> begun;
     synchronized (lock) {
       requireOpen();
@@ -212,7 +212,7 @@ public final class FileWatcher implements AutoCloseable {
     }
     // a change between the first look and the new folder watch would go unseen; a read that
     // has not ended by the deadline keeps the first state, and the next check takes it
-    BoundedReads.Look again = reads.look(registration.path, first.state(), deadline, false);
+    WatchedPathReads.Look again = reads.look(registration.path, first.state(), deadline, false);
     synchronized (lock) {
       if (registration.begin(again)) {
         syncFolderWatches(); // registered in the back: the checks read it anyway
@@ -359,7 +359,7 @@ public final class FileWatcher implements AutoCloseable {
    * never ended), outside the lock; adds the registrations of folders it begins to
    * {@code begun}.
    */
-  private void take(List<Registration> ofOnePath, BoundedReads.Look look, boolean[] changed,
+  private void take(List<Registration> ofOnePath, WatchedPathReads.Look look, boolean[] changed,
       List<EventFolders.Registering> begun) {
     List<Registration> run = new ArrayList<>();
     synchronized (lock) {

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One round of a {@link FileWatcher}'s check: every path it checks is read at once on the
- * reader threads of its {@link BoundedReads}, and each read's result is handed on as soon as it
+ * reader threads of its {@link WatchedPathReads}, and each read's result is handed on as soon as it
  * ends, so that a read that hangs holds back no other path's read of the round. The round ends
  * when every read has ended or the bound is up: no other check begins meanwhile, so a read that
  * hangs delays the next check by the bound once (its later checks skip it). A path whose read
@@ -24,7 +24,7 @@ final class ReadRound {
   @FunctionalInterface
   interface Take {
     /** Takes what a read of {@code path} found (and runs the listeners of a change). */
-    void take(Path path, BoundedReads.Look look);
+    void take(Path path, WatchedPathReads.Look look);
   }
 
   private ReadRound() {}
@@ -36,11 +36,11 @@ final class ReadRound {
    * @param last each path's last state, whose hashes its read may reuse (null if none)
    * @throws InterruptedException if the checking thread is interrupted (a close)
    */
-  static void run(BoundedReads reads, Map<Path, PathState> last, Take to)
+  static void run(WatchedPathReads reads, Map<Path, PathState> last, Take to)
       throws InterruptedException {
-    List<BoundedReads.Pending> left = new ArrayList<>();
+    List<WatchedPathReads.Pending> left = new ArrayList<>();
     for (Map.Entry<Path, PathState> path : last.entrySet()) {
-      BoundedReads.Pending read = reads.start(path.getKey(), path.getValue());
+      WatchedPathReads.Pending read = reads.start(path.getKey(), path.getValue());
       if (read != null) { // null: a read of it given up has not ended
         left.add(read);
       }
@@ -49,11 +49,11 @@ final class ReadRound {
     while (!left.isEmpty()) {
       awaitAny(left, deadline);
       boolean overdue = deadline - System.nanoTime() <= 0;
-      for (Iterator<BoundedReads.Pending> i = left.iterator(); i.hasNext(); ) {
-        BoundedReads.Pending read = i.next();
+      for (Iterator<WatchedPathReads.Pending> i = left.iterator(); i.hasNext(); ) {
+        WatchedPathReads.Pending read = i.next();
         if (overdue || read.future.isDone()) {
           i.remove();
-          BoundedReads.Look look = reads.await(read, deadline); // null: not ended, warned of
+          WatchedPathReads.Look look = reads.await(read, deadline); // null: not ended, warned of
           if (look != null) {
             to.take(read.path, look);
           }
@@ -63,7 +63,7 @@ final class ReadRound {
   }
 
   /** Waits until one of {@code reads} has ended, or the deadline. */
-  private static void awaitAny(List<BoundedReads.Pending> reads, long deadline)
+  private static void awaitAny(List<WatchedPathReads.Pending> reads, long deadline)
       throws InterruptedException {
     try {
       CompletableFuture.anyOf(reads.stream().map(r -> r.future)

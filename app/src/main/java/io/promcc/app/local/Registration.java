@@ -48,7 +48,7 @@ final class Registration implements FileWatcher.Watch {
   }
 
   /** Takes {@code look}, if any, as its starting point: no listener runs. Guarded by lock. */
-  boolean begin(BoundedReads.Look look) {
+  boolean begin(WatchedPathReads.Look look) {
     if (look == null) {
       return false;
     }
@@ -63,7 +63,7 @@ final class Registration implements FileWatcher.Watch {
    * @return whether its listener is due: the content changed, a recheck was asked, or its
    *     first read, which did not end in time, has ended
    */
-  boolean take(BoundedReads.Look look) {
+  boolean take(WatchedPathReads.Look look) {
     boolean due = state == null || recheck || !look.state().sameContent(state);
     recheck = false;
     begin(look);

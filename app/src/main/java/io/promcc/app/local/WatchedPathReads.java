@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reader threads (a hung one ignores it and ends with the process: they are daemon threads)
  * and waits for none of them.
  */
-final class BoundedReads implements AutoCloseable {
+final class WatchedPathReads implements AutoCloseable {
   private final Duration bound;
   private final FileWatcher.StateReader reader;
   private final Clock clock;
@@ -57,8 +57,8 @@ final class BoundedReads implements AutoCloseable {
     final Path path;
     final CompletableFuture<Look> future;
     final long since = System.nanoTime();
-    boolean warned; // guarded by the BoundedReads
-    boolean dropped; // its path's watches all closed while it ran; guarded by the BoundedReads
+    boolean warned; // guarded by the WatchedPathReads
+    boolean dropped; // its path's watches all closed while it ran; guarded by the WatchedPathReads
 
     private Pending(Path path, CompletableFuture<Look> future) {
       this.path = path;
@@ -79,7 +79,7 @@ final class BoundedReads implements AutoCloseable {
    * @param clock the wall clock, compared with file modification times
    * @param log where the warning of a read that hangs, and of its end, goes
    */
-  BoundedReads(String threadName, Duration bound, FileWatcher.StateReader reader, Clock clock,
+  WatchedPathReads(String threadName, Duration bound, FileWatcher.StateReader reader, Clock clock,
       System.Logger log) {
     requireNonNull(threadName, "threadName == null");
     this.bound = requireNonNull(bound, "bound == null");

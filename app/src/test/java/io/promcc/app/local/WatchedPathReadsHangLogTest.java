@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * read hangs (its watches closed) is forgotten, so that its next hang is warned of again. The
  * reads are let go one at a time by the test; no wait but the bound's (50 ms).
  */
-class BoundedReadsHangLogTest {
+class WatchedPathReadsHangLogTest {
   private static final Duration BOUND = Duration.ofMillis(50);
   private static final String WARNING = "did not end within PT0.05S (is its volume hanging?)";
 
@@ -33,7 +33,7 @@ class BoundedReadsHangLogTest {
   private final Semaphore answers = new Semaphore(0);
   private final HungVolume volume = new HungVolume();
   private volatile boolean slow = true;
-  private BoundedReads reads;
+  private WatchedPathReads reads;
 
   @AfterEach
   void releaseTheVolume() {
@@ -44,26 +44,26 @@ class BoundedReadsHangLogTest {
   }
 
   /** Reads that end when the test lets them go, while {@link #slow}. */
-  private BoundedReads slowReads() {
-    return new BoundedReads("test", BOUND, (path, previous, now) -> {
+  private WatchedPathReads slowReads() {
+    return new WatchedPathReads("test", BOUND, (path, previous, now) -> {
       if (slow) {
         answers.acquireUninterruptibly(); // a slow volume: each read ends when let go
       }
       return volume.read(path, previous, now);
-    }, MutableClock.startingNow(), System.getLogger(BoundedReads.class.getName()));
+    }, MutableClock.startingNow(), System.getLogger(WatchedPathReads.class.getName()));
   }
 
   @Test
   void readsThatAllTakeLongerThanTheBoundAreOneHangWarnedOnceAndEndedOnce() throws Exception {
     Path profile = Files.writeString(temp.resolve("profile.yml"), "jobs: []\n").toAbsolutePath();
     reads = slowReads();
-    try (LogCapture log = LogCapture.of(BoundedReads.class)) {
+    try (LogCapture log = LogCapture.of(WatchedPathReads.class)) {
       PathState last = null;
       for (int read = 1; read <= 3; read++) {
-        BoundedReads.Pending pending = reads.start(profile, last);
+        WatchedPathReads.Pending pending = reads.start(profile, last);
         assertNull(reads.await(pending), "read " + read + " is late");
         answers.release();
-        BoundedReads.Look late = pending.future.get(30, TimeUnit.SECONDS);
+        WatchedPathReads.Look late = pending.future.get(30, TimeUnit.SECONDS);
         assertNotNull(reads.await(reads.start(profile, last)), "its late result is taken");
         last = late.state();
       }
@@ -87,8 +87,8 @@ class BoundedReadsHangLogTest {
   void aPathDroppedWhileItsReadHangsIsWarnedOfAgainAtItsNextHang() throws Exception {
     Path token = Files.writeString(temp.resolve("token"), "hvs.first\n").toAbsolutePath();
     reads = slowReads();
-    try (LogCapture log = LogCapture.of(BoundedReads.class)) {
-      BoundedReads.Pending hung = reads.start(token, null);
+    try (LogCapture log = LogCapture.of(WatchedPathReads.class)) {
+      WatchedPathReads.Pending hung = reads.start(token, null);
       assertNull(reads.await(hung), "the read is late");
       reads.dropped(token); // its watch closed
       answers.release();
