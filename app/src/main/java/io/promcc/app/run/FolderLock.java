@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -37,12 +38,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * releases it: a second holder in this process is therefore refused from a record of the files
  * held here, without opening the file. That record also holds, for their time, the files being
  * taken or read here ({@link #holderOfOutput}), and the folders being taken (by device and inode,
- * so under any spelling: a link to the folder, a bind mount), so that no other take in this
- * process opens them meanwhile (it is refused as in use by this process). A take that opened a
- * file and finds it held here by another name after all (made meanwhile as a link of one held)
- * is refused, its descriptor kept with the holder's and closed at its release. The record is the
- * only thing done under its lock, and no file is read or written under it: a take or release on
- * a volume that hangs holds no take or release of another folder.
+ * so under any spelling: a link, a bind mount), so that no other take here opens them meanwhile:
+ * it is refused as in use by this process, after waiting {@link #LOOK_UP_WAIT} at most for a read
+ * of the holder to end. A take that finds its opened file held here by another name after all
+ * (made meanwhile as a link of one held) is refused, its descriptor kept with the holder's and
+ * closed at its release. No file is read or written under the record's lock: a take or release
+ * on a volume that hangs holds no take or release of another folder.
  *
  * <p>Thread-safe; {@link #close()} is idempotent.
  */
@@ -59,6 +60,11 @@ public final class FolderLock implements AutoCloseable {
   /** A new output folder's mode, as the file store makes it: the group (Prometheus') reads. */
   private static final Set<PosixFilePermission> OUT_MODE =
       PosixFilePermissions.fromString("rwxr-x---");
+  /**
+   * How long a take waits for the end of a look-up of its lock file's holder in this process
+   * ({@link #holderOfOutput}: a few reads of the file) before it is refused as in use here.
+   */
+  static final Duration LOOK_UP_WAIT = Duration.ofSeconds(5);
   /** Room for a pid and its line break; a longer content is no pid. */
   private static final int MAX_CONTENT = 32;
 
@@ -100,6 +106,11 @@ public final class FolderLock implements AutoCloseable {
    * in this one); empty where it is missing, free or cannot be read.
    */
   public static Optional<String> holderOfOutput(Path out) {
+    return holderOfOutput(out, file -> FileChannel.open(file, StandardOpenOption.READ));
+  }
+
+  /** As above, opening the lock file, to read it, with {@code opener}. */
+  static Optional<String> holderOfOutput(Path out, Opener opener) {
     Path lockFile = out.resolve(OUT_LOCK);
     Object existing;
     try {
@@ -111,11 +122,11 @@ public final class FolderLock implements AutoCloseable {
       return Optional.empty();
     }
     // not opened: closing it would release this process' lock
-    if (!HeldFiles.reserve(existing)) {
+    if (!HeldFiles.reserveForLookUp(existing)) {
       return Optional.of(inUse("--out", out, lockFile, OUTPUT_SHARED,
           OptionalLong.of(ProcessHandle.current().pid())).getMessage());
     }
-    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.READ)) {
+    try (FileChannel channel = opener.open(lockFile)) {
       FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true);
       if (lock != null) {
         lock.release();
@@ -186,6 +197,15 @@ public final class FolderLock implements AutoCloseable {
   /** As above, opening the lock file with {@code opener}. */
   static FolderLock acquire(Path folder, String fileName, Set<PosixFilePermission> mode,
       String option, String shared, Opener opener) {
+    return acquire(folder, fileName, mode, option, shared, opener, LOOK_UP_WAIT);
+  }
+
+  /**
+   * As above, a lock file whose holder is being looked up ({@link #holderOfOutput}) waited for
+   * {@code lookUpWait} at most.
+   */
+  static FolderLock acquire(Path folder, String fileName, Set<PosixFilePermission> mode,
+      String option, String shared, Opener opener, Duration lookUpWait) {
     Path lockFile = folder.resolve(fileName);
     // one take of a file at a time in this process, and none of a file held here: reserved
     // first by its path (a missing file has no key yet), then by its key
@@ -209,7 +229,7 @@ public final class FolderLock implements AutoCloseable {
       Optional.ofNullable(folderKey).ifPresent(reserved::add);
       step = "reading the status of the file " + Quoting.quote(lockFile.toString());
       Object existing = fileKey(lockFile);
-      if (existing != null && !HeldFiles.reserve(existing)) {
+      if (existing != null && !HeldFiles.reserveAfterLookUp(existing, lookUpWait)) {
         throw inUse(option, folder, lockFile, shared, here);
       }
       Optional.ofNullable(existing).ifPresent(reserved::add);

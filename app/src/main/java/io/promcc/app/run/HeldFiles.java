@@ -3,18 +3,21 @@ package io.promcc.app.run;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * This process' record of its {@link FolderLock}s: the lock files it holds, by file key (device
  * and inode), and, for their time, the lock files and folders being taken or read here, by file
- * key once known and by absolute path. Nothing but the record is done under its lock: no file is
- * read, written or closed under it.
+ * key once known and by absolute path. A take waits, bounded, for the end of a look-up of its
+ * lock file's holder ({@link FolderLock#holderOfOutput}). Nothing but the record is done under
+ * its lock: no file is read, written or closed under it.
  *
  * <p>Thread-safe.
  */
@@ -27,6 +30,8 @@ final class HeldFiles {
    * them: closed when the file's reservation ends, before it does; guarded by {@link #HELD}.
    */
   private static final Map<Object, List<FileChannel>> KEPT = new HashMap<>();
+  /** What of {@link #HELD} is reserved by a look-up of a holder; guarded by {@link #HELD}. */
+  private static final Set<Object> LOOKED_UP = new HashSet<>();
 
   private HeldFiles() {}
 
@@ -34,6 +39,41 @@ final class HeldFiles {
   static boolean reserve(Object what) {
     synchronized (HELD) {
       return HELD.add(what);
+    }
+  }
+
+  /**
+   * Reserves the lock file {@code key} for a look-up of its holder, as {@link #reserve} does: a
+   * take that finds it so reserved waits for the look-up's end ({@link #reserveAfterLookUp}).
+   */
+  static boolean reserveForLookUp(Object key) {
+    synchronized (HELD) {
+      return HELD.add(key) && LOOKED_UP.add(key);
+    }
+  }
+
+  /**
+   * Reserves {@code what} as {@link #reserve} does; while it is reserved by a look-up of its
+   * holder (a few reads of its lock file), waits for the look-up's end, {@code bound} at most.
+   * False if it is reserved otherwise, or still by the look-up after the bound, or this thread
+   * is interrupted meanwhile (its interrupt status set again).
+   */
+  static boolean reserveAfterLookUp(Object what, Duration bound) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    synchronized (HELD) {
+      while (!HELD.add(what)) {
+        long left = deadline - System.nanoTime();
+        if (!LOOKED_UP.contains(what) || left <= 0) {
+          return false;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(HELD, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
     }
   }
 
@@ -63,6 +103,8 @@ final class HeldFiles {
         kept = KEPT.remove(what);
         if (kept == null) {
           HELD.remove(what);
+          LOOKED_UP.remove(what);
+          HELD.notifyAll(); // a take may wait for a look-up's end
           return;
         }
       }

@@ -1,0 +1,113 @@
+package io.promcc.app.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InterruptedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A take of {@code --out} while this process looks up its holder (a controller whose status
+ * address is in use names it in its refusal) waits for the look-up's end, bounded, instead of
+ * being refused as in use by this process: nothing holds the folder. The look-up is held in its
+ * read of the lock file until the test lets it go, which it does once the take waits (or has
+ * ended); a look-up that does not end is waited for only the bound, here 200 ms.
+ */
+class FolderLockLookUpTest {
+  private static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rwx------");
+  private static final Duration BOUND = Duration.ofSeconds(30);
+
+  @TempDir Path temp;
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final CountDownLatch reading = new CountDownLatch(1);
+  private final ExecutorService threads = Executors.newCachedThreadPool();
+
+  @AfterEach
+  void releaseTheLookUp() {
+    release.countDown();
+    threads.shutdown();
+  }
+
+  @Test
+  void aTakeWhileTheHolderIsLookedUpWaitsForTheLookUpAndTakesTheFolder() throws Exception {
+    Path out = temp.resolve("out");
+    FolderLock.output(out).close(); // its lock file is there, and free
+    Future<Optional<String>> lookUp = lookUpHeld(out);
+    assertTrue(reading.await(BOUND.toMillis(), TimeUnit.MILLISECONDS), "no look-up began");
+
+    AtomicReference<Object> taken = new AtomicReference<>();
+    Thread take = new Thread(() -> {
+      try {
+        taken.set(FolderLock.acquire(out, FolderLock.OUT_LOCK, MODE, "--out", "the same files",
+            file -> FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE), BOUND));
+      } catch (RuntimeException e) {
+        taken.set(e);
+      }
+    }, "take");
+    take.start();
+    long deadline = System.nanoTime() + BOUND.toNanos();
+    while (take.isAlive() && take.getState() != Thread.State.TIMED_WAITING
+        && System.nanoTime() < deadline) {
+      take.join(10); // until it waits for the look-up, or has ended
+    }
+    release.countDown();
+    take.join(BOUND.toMillis());
+
+    assertFalse(take.isAlive(), "the take did not end once the look-up had");
+    assertEquals(Optional.empty(), lookUp.get(BOUND.toMillis(), TimeUnit.MILLISECONDS),
+        "the look-up found a holder");
+    assertTrue(taken.get() instanceof FolderLock, "the take was refused: " + taken.get());
+    ((FolderLock) taken.get()).close();
+  }
+
+  @Test
+  void aLookUpThatDoesNotEndIsWaitedForOnlyTheBound() throws Exception {
+    Path out = temp.resolve("out");
+    FolderLock.output(out).close();
+    lookUpHeld(out);
+    assertTrue(reading.await(BOUND.toMillis(), TimeUnit.MILLISECONDS), "no look-up began");
+
+    FolderInUseException refused = assertThrows(FolderInUseException.class,
+        () -> FolderLock.acquire(out, FolderLock.OUT_LOCK, MODE, "--out", "the same files",
+            file -> {
+              throw new AssertionError("the file was opened during the look-up");
+            }, Duration.ofMillis(200)));
+
+    assertTrue(refused.getMessage().contains("(pid " + ProcessHandle.current().pid() + ", "),
+        refused::toString);
+  }
+
+  /** A look-up of {@code out}'s holder whose read waits for the test's release. */
+  private Future<Optional<String>> lookUpHeld(Path out) {
+    return threads.submit(() -> FolderLock.holderOfOutput(out, file -> {
+      reading.countDown();
+      try {
+        if (!release.await(BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+          throw new InterruptedIOException("not released");
+        }
+      } catch (InterruptedException e) {
+        throw new InterruptedIOException("interrupted");
+      }
+      return FileChannel.open(file, StandardOpenOption.READ);
+    }));
+  }
+}
