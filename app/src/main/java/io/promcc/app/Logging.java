@@ -1,11 +1,13 @@
 package io.promcc.app;
 
+import io.promcc.app.loop.StopEnd;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.text.MessageFormat;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Filter;
 import java.util.logging.Formatter;
@@ -52,7 +54,7 @@ final class Logging {
       handler.setFilter(new StoppedInformers());
     }
     root.setLevel(jul);
-    root.addHandler(handler);
+    root.addHandler(new LateLines(handler));
     // client-java's OkHttp and informers are chatty at info
     KUBERNETES.setLevel(jul == Level.FINE ? Level.FINE : Level.WARNING);
     OKHTTP.setLevel(Level.WARNING);
@@ -95,6 +97,48 @@ final class Logging {
       } catch (IllegalArgumentException notAPattern) {
         return text;
       }
+    }
+  }
+
+  /**
+   * Hands each record on to the handler it wraps; one logged on a thread of what a stop gave up
+   * on ({@link StopEnd#ofCurrentThread}: the reconcile loop, a part's close), through whatever
+   * logger, begins {@link StopEnd#AFTER_THE_STOP} once that stop's last line was logged. That is
+   * decided and the record handed on under the stop's end's lock, under which its last line is
+   * logged: a line falls on the side of the last line it says it does.
+   */
+  static final class LateLines extends Handler {
+    private final Handler delegate;
+
+    LateLines(Handler delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+      Optional<StopEnd> stop = StopEnd.ofCurrentThread();
+      if (stop.isEmpty()) {
+        delegate.publish(record);
+        return;
+      }
+      synchronized (stop.get()) {
+        String message = record.getMessage();
+        if (stop.get().ended() && message != null
+            && !message.startsWith(StopEnd.AFTER_THE_STOP)) {
+          record.setMessage(StopEnd.AFTER_THE_STOP + message);
+        }
+        delegate.publish(record);
+      }
+    }
+
+    @Override
+    public void flush() {
+      delegate.flush();
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
     }
   }
 

@@ -109,10 +109,14 @@ final class LoopThread {
     }
   }
 
-  /** The loop; its death stops the controller like a stop would. */
+  /**
+   * The loop, marked as the stop's ({@link StopEnd#runMarked}): what a reconcile the stop gave up
+   * on logs after its last line says so, through whatever logger. Its death stops the controller
+   * like a stop would.
+   */
   private void run() {
     try {
-      loop.run();
+      stopEnd.runMarked(loop::run);
     } catch (RuntimeException | Error e) { // the loop logged one line
       synchronized (stopEnd) {
         if (givenUp != null || failureRead) { // nothing else would print it

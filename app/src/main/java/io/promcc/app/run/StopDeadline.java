@@ -168,6 +168,10 @@ final class StopDeadline {
 
     @Override
     public void run() {
+      stopEnd.runMarked(this::close); // what the close logs after the stop says so
+    }
+
+    private void close() {
       Throwable failed = null;
       try {
         part.closeable().close();
