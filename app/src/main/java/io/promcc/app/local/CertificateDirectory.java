@@ -4,19 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.app.SourceErrors;
 import io.promcc.core.model.ClusterId;
-import io.promcc.core.model.FileFailures;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
-import io.promcc.vault.BoundedReads;
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +20,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -50,15 +47,17 @@ import java.util.function.LongSupplier;
  * {@link CertificateObservation#nextAttention()} is the earliest end of a returned certificate,
  * when that cluster turns {@code expired}.
  *
- * <p>No file of the folder is read under the source's lock: each read (of the folder's status
- * and listing, and the clusters' files) is made on a reader thread and waited for at most 10 s
- * (a {@code BoundedReads} of the Vault adapter's, as the credential files are read), so that a
- * folder on a volume that hangs (an NFS or FUSE mount that stops answering) holds that thread
- * only. {@link #start()} reads it once ({@link StartReads}): one that does not end fails the
- * start, naming the folder and the bound. Later, while a read of it has not ended (warned of
- * once, its end at info level), every other read is given up at once, and every cluster has
- * the hang as its problem, {@value #SOURCE_NOT_READY} (never "missing"); {@link #awaitSynced}
- * waits for such a read once at most 10 s, past its own timeout, and {@link #close()} for none.
+ * <p>No file of the folder is read under the source's lock: each read (of the folder's status and
+ * listing, and the clusters' files) is made on a reader thread and waited for at most 10 s
+ * ({@link CertificateFolderReads}), so that a folder on a volume that hangs (an NFS or FUSE mount
+ * that stops answering) holds that thread only. {@link #start()} reads it once
+ * ({@link StartReads}): one that does not end fails the start, naming the folder and the bound.
+ * Later, while a read of it has not ended (warned of once, its end at info level), every other
+ * read is given up at once, and every cluster has the hang as its problem,
+ * {@value #SOURCE_NOT_READY} (never "missing"). {@link #awaitSynced} has its reads made on a
+ * thread of its own and ends at its own timeout, or at the close, whatever a read does: one under
+ * way then is taken by the next wait (or observation) that comes. {@link #close()} waits for no
+ * read.
  *
  * <p>Thread-safe; {@link #start()} and {@link #close()} are idempotent. Private keys never reach
  * messages, logs or {@link #toString()}.
@@ -84,10 +83,7 @@ public final class CertificateDirectory implements CertificateSource {
   private final SourceErrors errors;
   private final LongSupplier ticker;
   private final Waiter waiter;
-  private final Consumer<Path> volume;
-  private final StartReads startReads; // the first read's bound
-  private final BoundedReads reads; // every later read's
-  private final String hung; // the problem of every cluster while a read of the folder hangs
+  private final CertificateFolderReads reads; // each bounded
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong generation = new AtomicLong(); // one more per reported change
   private final Object lock = new Object();
@@ -99,6 +95,7 @@ public final class CertificateDirectory implements CertificateSource {
   private FileWatcher.Watch watch;
   private String lastReported;
   private String lastProblem; // what kept the folder from being used at its last read
+  private CompletableFuture<String> syncRead; // awaitSynced's read under way; null if none
 
   /** A folder read without watching (one-shot use), on the system clock. */
   public CertificateDirectory(Path directory) {
@@ -135,13 +132,8 @@ public final class CertificateDirectory implements CertificateSource {
    */
   CertificateDirectory(Path directory, FileWatcher watcher, Clock clock, SourceErrors errors,
       LongSupplier ticker, Waiter waiter, Duration bound, Consumer<Path> volume) {
-    this.volume = requireNonNull(volume, "volume == null");
     this.directory = requireNonNull(directory, "directory == null").toAbsolutePath().normalize();
-    this.startReads = new StartReads(bound, folder -> { });
-    this.reads = new BoundedReads(CertificateDirectory.class, "certificate folder", "cert-dir",
-        bound);
-    this.hung = "certificate folder " + quoted() + " was not read: a read of it did not end "
-        + "within " + StartReads.shown(bound) + " (is its volume hanging?)";
+    this.reads = new CertificateFolderReads(this.directory, bound, volume);
     this.files = new ClusterCertificateFiles(this.directory);
     this.watcher = watcher;
     this.clock = requireNonNull(clock, "clock == null");
@@ -171,7 +163,7 @@ public final class CertificateDirectory implements CertificateSource {
       started = true;
     }
     // before the watch, whose reads of a hung folder would add their 10 s to the start
-    String problem = startReads.read(directory, "certificate folder", this::folderProblem);
+    String problem = reads.atStart();
     synchronized (lock) {
       lastProblem = problem;
       if (watcher == null) {
@@ -191,33 +183,41 @@ public final class CertificateDirectory implements CertificateSource {
   }
 
   /**
-   * Waits (at most {@code timeout}, on the ticker) until the folder exists and can be read;
-   * a read of it that hangs is waited for at most 10 s, once (see the class comment).
+   * Waits (at most {@code timeout}, on the ticker) until the folder exists and can be read. Its
+   * reads are made and waited for (at most 10 s each) on a thread of their own, so the wait
+   * ends at its timeout, or at the close, whatever a read does: a read that has not ended then
+   * is taken by the next call, or by the next observation (see the class comment).
    *
-   * @return false if it still cannot be read at the deadline, or the source is closed
+   * @return false if it still cannot be read at the deadline (or its read has not ended), or
+   *     the source is closed
    */
   @Override
   public boolean awaitSynced(Duration timeout) throws InterruptedException {
     long start = ticker.getAsLong();
-    while (true) {
-      synchronized (lock) {
-        if (closed) {
-          return false;
+    synchronized (lock) {
+      while (!closed) {
+        if (syncRead == null) {
+          syncRead = reads.beginBounded();
+          syncRead.whenComplete((problem, failure) -> wake());
         }
-      }
-      String problem = boundedFolderProblem(); // not under the lock: its volume may hang
-      synchronized (lock) {
-        if (closed) {
-          return false;
+        if (syncRead.isDone()) {
+          CompletableFuture<String> ended = syncRead;
+          syncRead = null; // the next call reads afresh, whatever this read threw
+          String problem = ended.join(); // a hang is a problem, not a failure
+          lastProblem = problem;
+          if (problem == null) {
+            return true;
+          }
         }
-        lastProblem = problem;
         long left = timeout.toNanos() - (ticker.getAsLong() - start);
-        if (problem == null || left <= 0) {
-          return problem == null;
+        if (left <= 0) {
+          return false;
         }
-        // woken by the watcher; the recheck covers a folder that is not watched
+        // woken as its read ends, by the watcher and the close; the recheck covers a folder
+        // that is not watched
         waiter.await(lock, Duration.ofNanos(Math.min(left, SYNC_RECHECK.toNanos())));
       }
+      return false;
     }
   }
 
@@ -228,6 +228,7 @@ public final class CertificateDirectory implements CertificateSource {
    */
   @Override
   public CertificateObservation observe(Collection<GuestCluster> clusters) {
+    awaitSyncRead(); // a read of the wait for the sources not ended: no second one meanwhile
     long current = generation.get(); // read first: a change during this call is seen next time
     Map<ClusterId, ClusterCertificateFiles.Entry> known;
     boolean unchanged;
@@ -239,13 +240,8 @@ public final class CertificateDirectory implements CertificateSource {
       known = new HashMap<>(cache);
     }
     Instant now = clock.instant();
-    Look look;
-    try {
-      look = reads.read("certificate folder " + quoted(),
-          () -> look(clusters, known, unchanged, now));
-    } catch (BoundedReads.Unanswered e) {
-      look = new Look(hung, null);
-    }
+    Look look = reads.read(() -> look(clusters, known, unchanged, now),
+        new Look(reads.hung(), null));
     synchronized (lock) {
       if (closed) {
         return everyCluster(clusters, "certificate folder " + quoted() + " is closed");
@@ -270,7 +266,7 @@ public final class CertificateDirectory implements CertificateSource {
   /** Reads the folder, and then the files of {@code clusters}; on a reader thread. */
   private Look look(Collection<GuestCluster> clusters,
       Map<ClusterId, ClusterCertificateFiles.Entry> known, boolean unchanged, Instant now) {
-    String folderProblem = folderProblem();
+    String folderProblem = reads.problem();
     return new Look(folderProblem, folderProblem != null ? null
         : files.observe(clusters, known, unchanged, now));
   }
@@ -294,6 +290,7 @@ public final class CertificateDirectory implements CertificateSource {
       registered = watch;
       lock.notifyAll();
     }
+    reads.close(); // a read under way ends within its bound
     if (registered != null) {
       registered.close();
     }
@@ -331,44 +328,38 @@ public final class CertificateDirectory implements CertificateSource {
     }
   }
 
-  /** {@link #folderProblem()} waited for at most 10 s: a read that hangs is {@link #hung}. */
-  private String boundedFolderProblem() {
+  /**
+   * Waits for awaitSynced's read under way, if any, at most the bound (its own wait's), and
+   * takes it: an observation then begins no second read of a folder whose read has not been
+   * given up yet, and the next wait for the sources reads afresh.
+   */
+  private void awaitSyncRead() {
+    CompletableFuture<String> pending;
+    synchronized (lock) {
+      pending = syncRead;
+    }
+    if (pending == null) {
+      return;
+    }
     try {
-      return reads.read("certificate folder " + quoted(), this::folderProblem);
-    } catch (BoundedReads.Unanswered e) {
-      return hung;
+      pending.get(reads.bound().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // kept: the observation is made as without it
+      return;
+    } catch (TimeoutException | ExecutionException e) {
+      return; // not ended within the bound from now: the observation reads on its own
+    }
+    synchronized (lock) {
+      if (syncRead == pending) {
+        syncRead = null;
+      }
     }
   }
 
-  /**
-   * Why the folder cannot be used now, or null if it can. Its status and its entries are read,
-   * not asked about ({@code access}): a folder of /proc another process' may not be traced is
-   * refused by {@code access} even "does it exist", and is then no missing folder.
-   */
-  private String folderProblem() {
-    volume.accept(directory);
-    BasicFileAttributes status;
-    try {
-      status = Files.readAttributes(directory, BasicFileAttributes.class);
-    } catch (NoSuchFileException missing) { // or a dangling link
-      return "certificate folder " + quoted() + " does not exist";
-    } catch (IOException e) {
-      return "certificate folder " + quoted() + " cannot be read (" + FileFailures.reason(e)
-          + ")";
+  private void wake() {
+    synchronized (lock) {
+      lock.notifyAll();
     }
-    if (!status.isDirectory()) {
-      return "certificate folder " + quoted() + " is not a folder";
-    }
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
-      // its entries can be listed
-    } catch (IOException e) {
-      return "certificate folder " + quoted() + " cannot be read (" + FileFailures.reason(e)
-          + ")";
-    }
-    if (!Files.isExecutable(directory)) { // listed, but no file in it can be opened
-      return "certificate folder " + quoted() + " cannot be read (permission denied)";
-    }
-    return null;
   }
 
   private CertificateObservation everyCluster(Collection<GuestCluster> clusters, String message) {
