@@ -23,8 +23,9 @@ import java.util.function.Supplier;
  * for at most a bound (10 s; a {@code BoundedReads} of the Vault adapter's, as the credential
  * files are read): the start's ({@link StartReads}), the wait for the sources', made and waited
  * for on a thread of their own so that the wait ends at its own deadline, and the
- * observations'. While a read given up has not ended, the reads are given up at once, the hang
- * their answer. Thread-safe.
+ * observations'. While a read given up has not ended, the reads are not begun, the hang their
+ * answer: the hang is logged once (a warning) and its end once (at info level), not once per
+ * read meanwhile (the wait for the sources asks every 100 ms at start). Thread-safe.
  */
 final class CertificateFolderReads implements AutoCloseable {
   private final Path directory;
@@ -35,6 +36,8 @@ final class CertificateFolderReads implements AutoCloseable {
   /** Where the wait for the sources' reads are waited for, off its caller. */
   private final ExecutorService syncReads;
   private final String hung; // the folder's problem while a read of it hangs
+  /** A read given up has not ended: none is begun, nor given up with a line of its own. */
+  private volatile boolean hanging;
 
   /**
    * @param volume reached with the folder as a read of it begins, on its reader thread (a seam
@@ -46,7 +49,7 @@ final class CertificateFolderReads implements AutoCloseable {
     this.volume = requireNonNull(volume, "volume == null");
     this.startReads = new StartReads(bound, folder -> { });
     this.reads = new BoundedReads(CertificateDirectory.class, "certificate folder", "cert-dir",
-        bound);
+        bound, hang -> hanging = hang);
     this.syncReads = Executors.newCachedThreadPool(r -> {
       Thread thread = new Thread(r, "promcc-cert-dir-sync");
       thread.setDaemon(true); // its wait for a read is bounded, but holds no exit
@@ -85,8 +88,14 @@ final class CertificateFolderReads implements AutoCloseable {
     return read(this::problem, hung);
   }
 
-  /** What {@code read} gives, waited for at most the bound; {@code ifHung} if it hangs. */
+  /**
+   * What {@code read} gives, waited for at most the bound; {@code ifHung} if it hangs, or while
+   * a read given up has not ended.
+   */
   <T> T read(Supplier<T> read, T ifHung) {
+    if (hanging) {
+      return ifHung;
+    }
     try {
       return reads.read("certificate folder " + quoted(), read);
     } catch (BoundedReads.Unanswered e) {

@@ -1,0 +1,65 @@
+package io.promcc.app.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.testing.LogCapture;
+import io.promcc.core.testing.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.LogRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A read of {@code --cert-dir} that hangs is one line in the log, at every level, and its end
+ * one more: the observations and the wait for the sources meanwhile (each 100 ms at start) log
+ * nothing of their own. The reads are waited for 200 ms; the hung one is released by the test.
+ */
+class CertificateDirectoryHangLogTest {
+  private static final Duration BOUND = Duration.ofMillis(200);
+
+  @TempDir Path temp;
+
+  private final HangCalls calls = new HangCalls();
+  private final HungVolume volume = new HungVolume();
+
+  @AfterEach
+  void releaseTheVolume() {
+    volume.back.countDown();
+    calls.close();
+  }
+
+  @Test
+  void aHangIsOneLineAndItsEndOneMoreWhateverIsAskedMeanwhile() throws Exception {
+    Path certs = Files.createDirectories(temp.resolve("certs")).toAbsolutePath();
+    CertificateDirectory source = new CertificateDirectory(certs, null,
+        MutableClock.startingNow(), (name, message) -> { }, System::nanoTime, Waiter.SYSTEM,
+        BOUND, volume::reach);
+    GuestCluster cluster = GuestCluster.of("c1", "aws", "https://c1.example");
+    try (LogCapture log = LogCapture.everythingOf(CertificateDirectory.class)) {
+      source.start();
+      volume.hanging = certs;
+      for (int observation = 0; observation < 5; observation++) {
+        calls.within("an observation", () -> source.observe(List.of(cluster)));
+      }
+      assertFalse(calls.within("the wait for the sources",
+          () -> source.awaitSynced(Duration.ofMillis(300))), "not synced while it hangs");
+      List<String> during = log.lines();
+
+      volume.hanging = null;
+      volume.back.countDown();
+      HangCalls.awaitLog(log, "reading {0}, which did not end within {1}, ended after");
+
+      assertEquals(1, during.size(), "one line for the hang: " + during);
+      assertEquals(List.of("WARNING", "INFO"),
+          log.records().stream().map(LogRecord::getLevel).map(Object::toString).toList(),
+          "the hang and its end: " + log.lines());
+    }
+    source.close();
+  }
+}
