@@ -96,6 +96,7 @@ public final class CertificateDirectory implements CertificateSource {
   private String lastReported;
   private String lastProblem; // what kept the folder from being used at its last read
   private CompletableFuture<String> syncRead; // awaitSynced's read under way; null if none
+  private boolean startFoundUsable; // the start's read answers the first wait, unless changed
 
   /** A folder read without watching (one-shot use), on the system clock. */
   public CertificateDirectory(Path directory) {
@@ -166,6 +167,7 @@ public final class CertificateDirectory implements CertificateSource {
     String problem = reads.atStart();
     synchronized (lock) {
       lastProblem = problem;
+      startFoundUsable = problem == null;
       if (watcher == null) {
         return;
       }
@@ -183,10 +185,13 @@ public final class CertificateDirectory implements CertificateSource {
   }
 
   /**
-   * Waits (at most {@code timeout}, on the ticker) until the folder exists and can be read. Its
-   * reads are made and waited for (at most 10 s each) on a thread of their own, so the wait
-   * ends at its timeout, or at the close, whatever a read does: a read that has not ended then
-   * is taken by the next call, or by the next observation (see the class comment).
+   * Waits (at most {@code timeout}, on the ticker) until the folder exists and can be read. The
+   * start's read answers the first wait if it found the folder usable and the watcher told of
+   * no change since (the observation after it reads the folder again, and sees a change made
+   * meanwhile); else it is read: its reads are made and waited for (at most 10 s each) on a
+   * thread of their own, so the wait ends at its timeout, or at the close, whatever a read
+   * does: a read that has not ended then is taken by the next call, or by the next observation
+   * (see the class comment).
    *
    * @return false if it still cannot be read at the deadline (or its read has not ended), or
    *     the source is closed
@@ -196,6 +201,10 @@ public final class CertificateDirectory implements CertificateSource {
     long start = ticker.getAsLong();
     synchronized (lock) {
       while (!closed) {
+        if (startFoundUsable) {
+          startFoundUsable = false;
+          return true;
+        }
         if (syncRead == null) {
           syncRead = reads.beginBounded();
           syncRead.whenComplete((problem, failure) -> wake());
@@ -317,6 +326,7 @@ public final class CertificateDirectory implements CertificateSource {
   private void changed() {
     generation.incrementAndGet();
     synchronized (lock) {
+      startFoundUsable = false; // read again by the next wait
       lock.notifyAll();
     }
     for (Runnable listener : listeners) {

@@ -2,6 +2,7 @@ package io.promcc.app.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.testing.LogCapture;
@@ -43,6 +44,8 @@ class CertificateDirectoryHangLogTest {
     GuestCluster cluster = GuestCluster.of("c1", "aws", "https://c1.example");
     try (LogCapture log = LogCapture.everythingOf(CertificateDirectory.class)) {
       source.start();
+      assertTrue(source.awaitSynced(Duration.ofSeconds(HangCalls.PATIENCE_SECONDS)),
+          "the start's read answers the first wait");
       volume.hanging = certs;
       for (int observation = 0; observation < 5; observation++) {
         calls.within("an observation", () -> source.observe(List.of(cluster)));

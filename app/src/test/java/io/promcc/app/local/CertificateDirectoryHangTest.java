@@ -76,6 +76,8 @@ class CertificateDirectoryHangTest {
     Path certs = Files.createDirectories(temp.resolve("certs")).toAbsolutePath();
     CertificateDirectory source = folder(certs);
     source.start();
+    assertTrue(source.awaitSynced(Duration.ofSeconds(HangCalls.PATIENCE_SECONDS)),
+        "the start's read answers the first wait");
     volume.hanging = certs;
 
     assertFalse(calls.within("the wait for the sources",
