@@ -4,11 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.ValidationException;
+import io.promcc.core.port.Sleeper;
 import io.promcc.vault.BoundedReads;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -19,7 +24,9 @@ import java.util.function.Supplier;
  * does (exit 2), naming the file and the bound, where the start hung for good. A read given up
  * holds its thread only (a daemon, which does not hold the exit); what it finds once it ends is
  * not applied, as the start closed its source. While one has not ended, the reads after it are
- * given up at once, naming the file. Thread-safe.
+ * given up at once, naming the file. A file read again at start once it holds still
+ * ({@link #settledRead}) has each of its reads so bounded, not its waits for the file to hold
+ * still: a file that keeps changing is no volume that hangs. Thread-safe.
  */
 public final class StartReads {
   /** How long a first read is waited for. */
@@ -58,21 +65,31 @@ public final class StartReads {
   }
 
   /**
-   * As above, for a read of several files one after another, which calls {@link #reach} with
-   * each as it begins to read it: one that did not end is named by {@code subject}, asked then
-   * (the file it was reading).
+   * A {@link SettledRead} of {@code file} (the {@code what} of messages) each of whose reads,
+   * while {@code atStart} says so, is made as {@link #read(Path, String, Supplier)} makes one
+   * (waited for at most the bound, naming the file), its waits for the file to hold still (up to
+   * {@link SettledRead#MAX_WAIT}) on the caller's thread, outside any bound; otherwise each read
+   * is made on the caller's thread.
    */
-  public <T> T read(Supplier<String> subject, Supplier<T> read) {
-    try {
-      return reads.read("files", read);
-    } catch (BoundedReads.Unanswered e) {
-      throw unread(subject.get(), e);
-    }
+  public SettledRead settledRead(Path file, String what, LongSupplier ticker, Sleeper sleeper,
+      BooleanSupplier atStart) {
+    requireNonNull(atStart, "atStart == null");
+    return new SettledRead(file, ticker, sleeper, (path, max) -> atStart.getAsBoolean()
+        ? bytes(path, what, max) : RegularFiles.read(path, max));
   }
 
-  /** Tells that a read of {@link #read(Supplier, Supplier)} reaches {@code file} now. */
-  public void reach(Path file) {
-    volume.accept(file);
+  private byte[] bytes(Path file, String what, int max) throws IOException {
+    try {
+      return read(file, what, () -> {
+        try {
+          return RegularFiles.read(file, max);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e); // on the reader thread: unwrapped below
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 
   private <T> T read(List<Path> files, String subject, Supplier<T> read) {

@@ -22,8 +22,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The planner's inputs that come from the user's files (the base config and the scrape profile),
@@ -50,8 +48,8 @@ final class PlanInputs {
   private final Optional<SettledRead> profileSettling;
   private final BiFunction<String, String, BaseConfig> parser;
   private final StartReads startReads;
-  /** The file a reload reads now: a read at start that hangs is named by it. */
-  private volatile Path reading;
+  /** A reload of {@link #atStart} runs: each read of a file is bounded, not the waits. */
+  private volatile boolean atStart;
   private volatile Planner current;
   /** The texts {@link #current} was read from. */
   private Optional<String> takenProfile;
@@ -104,8 +102,10 @@ final class PlanInputs {
     this.profile = requireNonNull(profile, "profile == null");
     this.settings = requireNonNull(settings, "settings == null");
     this.errors = requireNonNull(errors, "errors == null");
-    this.baseSettling = baseConfig.map(file -> new SettledRead(file, ticker, sleeper));
-    this.profileSettling = profile.map(file -> new SettledRead(file, ticker, sleeper));
+    this.baseSettling = baseConfig.map(file -> startReads.settledRead(file, "base config",
+        ticker, sleeper, () -> atStart));
+    this.profileSettling = profile.map(file -> startReads.settledRead(file, "profile", ticker,
+        sleeper, () -> atStart));
     baseConfig.ifPresent(file -> errors.declared("base-config"));
     profile.ifPresent(file -> errors.declared("profile"));
     // at start a file is read as it is: there is no last good one to keep while waiting, and
@@ -119,36 +119,22 @@ final class PlanInputs {
   }
 
   /**
-   * Runs {@code reload} (a read of the files again at start, once they are watched) on a reader
-   * thread, waited for at most 10 s as the first reads are.
+   * Runs {@code reload} (a read of the files again at start, once they are watched), each read
+   * of a file made on a reader thread and waited for at most 10 s as the first reads are; its
+   * waits for the files to hold still (up to {@link SettledRead#MAX_WAIT} each) are no read,
+   * and are bounded by themselves: a file still changing then is read again at the watcher's
+   * next check, as a change is.
    *
-   * @throws ValidationException naming the file whose read did not end in time (both, if it
-   *     was given up at once, as an earlier read at start has not ended)
+   * @throws ValidationException naming the file whose read did not end in time (or was given
+   *     up at once, as an earlier read at start has not ended)
    */
-  void atStart(Runnable reload) {
-    reading = null;
-    startReads.read(this::subjectReading, () -> {
+  synchronized void atStart(Runnable reload) {
+    atStart = true;
+    try {
       reload.run();
-      return null;
-    });
-  }
-
-  /** The file a reload reads now, as messages name it; both files before it read either. */
-  private String subjectReading() {
-    Path file = reading;
-    if (file != null) {
-      return (file.equals(profile.orElse(null)) ? "profile " : "base config ")
-          + Quoting.quote(file.toString());
+    } finally {
+      atStart = false;
     }
-    return Stream.of(baseConfig.map(p -> "base config " + Quoting.quote(p.toString())),
-        profile.map(p -> "profile " + Quoting.quote(p.toString()))).flatMap(Optional::stream)
-        .collect(Collectors.joining(" and "));
-  }
-
-  /** A reload reads {@code file} from now on (a read at start that hangs names it). */
-  private void reaching(Path file) {
-    reading = file;
-    startReads.reach(file);
   }
 
   /** The planner of the last good files. */
@@ -176,9 +162,7 @@ final class PlanInputs {
    * @return true if the planner changed
    */
   synchronized boolean reload(Runnable readAgain) {
-    baseConfig.ifPresent(this::reaching);
     Optional<SettledRead.Read> base = baseSettling.map(s -> s.settle(PlanInputs::noValue));
-    profile.ifPresent(this::reaching);
     Optional<SettledRead.Read> prof =
         profileSettling.map(s -> s.settle(PlanInputs::profileOfNoValue));
     if (!base.map(SettledRead.Read::held).orElse(true)
@@ -190,14 +174,9 @@ final class PlanInputs {
     }
     changingLogged = false;
     try {
-      Optional<String> profileText = profile.map(p -> {
-        reaching(p);
-        return text(p, "profile", prof.orElseThrow());
-      });
-      Optional<String> baseText = baseConfig.map(p -> {
-        reaching(p);
-        return text(p, "base config", base.orElseThrow());
-      });
+      Optional<String> profileText = profile.map(p -> text(p, "profile", prof.orElseThrow()));
+      Optional<String> baseText = baseConfig.map(p -> text(p, "base config",
+          base.orElseThrow()));
       if (profileText.isEmpty() && profile.isPresent()
           || baseText.isEmpty() && baseConfig.isPresent()) {
         readAgain.run(); // written since it held still as missing: read once it holds still
@@ -239,12 +218,17 @@ final class PlanInputs {
    * The text of what held still; a file that could not be read is read again for its error (a
    * FIFO, which is not read while it holds still, is read so). One that held still as missing
    * and is there now (deleted and written again) is null: written since, perhaps half-way, it is
-   * read once it holds still, not now.
+   * read once it holds still, not now. At start, that read is bounded as the others.
    */
-  private static String text(Path file, String what, SettledRead.Read settled) {
+  private String text(Path file, String what, SettledRead.Read settled) {
     if (settled.failure() == null) {
       return InputFiles.text(file, what, settled.bytes());
     }
+    return atStart ? startReads.read(file, what, () -> again(file, what, settled))
+        : again(file, what, settled);
+  }
+
+  private static String again(Path file, String what, SettledRead.Read settled) {
     if (settled.failure() instanceof NoSuchFileException && Files.exists(file)) {
       return null;
     }

@@ -75,8 +75,9 @@ final class PlannerFileWatches implements AutoCloseable {
 
   /**
    * Reads the files again, as a change is read, for what may have changed before they were
-   * watched; one still changing is read again at the watcher's next check. At start: on a reader
-   * thread waited for at most 10 s ({@link PlanInputs#atStart}).
+   * watched; one still changing is read again at the watcher's next check. At start: each read
+   * of a file on a reader thread waited for at most 10 s ({@link PlanInputs#atStart}), not the
+   * waits for the files to hold still.
    *
    * @throws io.promcc.core.model.ValidationException naming the file whose read did not end in
    *     time
