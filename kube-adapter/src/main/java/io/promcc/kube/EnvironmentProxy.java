@@ -70,7 +70,8 @@ final class EnvironmentProxy {
         return new Choice(Optional.empty(), Optional.of(name + " not used: the api server is on "
             + "loopback, never proxied"));
       }
-      excluding = noProxy.excluding(url.host(), url.port());
+      // the port as the server's url writes it, as go compares it (06443 is not 6443)
+      excluding = noProxy.excluding(url.host(), UrlText.portAsWritten(server, url.port()));
     }
     if (excluding.isPresent()) {
       return new Choice(Optional.empty(), Optional.of(name + " not used: "

@@ -99,6 +99,19 @@ class EnvironmentProxyChoiceTest {
   }
 
   @Test
+  void aNoProxyEntrysPortIsComparedWithTheServersPortAsWritten() {
+    // go compares the entry's port with the request url's port as text (url.Port())
+    String zeros = "https://api.corp.example:06443";
+    assertEquals(Optional.of("HTTPS_PROXY not used: NO_PROXY excludes the api server "
+        + "(\"api.corp.example:06443\")"), said(zeros, Map.of("HTTPS_PROXY", "p:3128",
+            "NO_PROXY", "api.corp.example:06443")));
+    assertEquals(Optional.of("proxy \"http://p:3128\" from HTTPS_PROXY"), said(zeros,
+        Map.of("HTTPS_PROXY", "p:3128", "NO_PROXY", "api.corp.example:6443")));
+    assertEquals(Optional.of("proxy \"http://p:3128\" from HTTPS_PROXY"), said(HTTPS,
+        Map.of("HTTPS_PROXY", "p:3128", "NO_PROXY", "api.corp.example:06443")));
+  }
+
+  @Test
   void aProxyPromccCannotUseIsRefusedNamingItsVariableWithoutCredentials() {
     String named = "HTTPS_PROXY, the proxy for kubernetes api \"" + HTTPS + "\", is ";
     String hint = "; NO_PROXY can exclude the api server";

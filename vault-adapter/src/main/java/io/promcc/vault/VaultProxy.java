@@ -263,9 +263,10 @@ final class VaultProxy extends ProxySelector {
         : host;
   }
 
-  private static int port(URI uri) {
-    return uri.getPort() >= 0 ? uri.getPort()
-        : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+  /** The port of a request to {@code uri} as its URL writes it, as Go compares it. */
+  private static String port(URI uri) {
+    return UrlText.portAsWritten(uri.toString(), uri.getPort() >= 0 ? uri.getPort()
+        : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
   }
 
   private static Optional<String> upperOrLower(String name, Function<String, String> env) {

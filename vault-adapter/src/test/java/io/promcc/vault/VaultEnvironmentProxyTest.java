@@ -84,6 +84,20 @@ class VaultEnvironmentProxyTest {
   }
 
   @Test
+  void noProxyComparesItsPortWithVaultsAsWritten() throws Exception {
+    // go's httpproxy: "name:8200" is no entry for https://name:08200, whose port is "08200"
+    try (RecordingProxy proxy = RecordingProxy.http().routing(NAME, LOOPBACK)) {
+      env.put("HTTPS_PROXY", proxy.url());
+      env.put("NO_PROXY", NAME + ":" + port());
+
+      Optional<String> failure = health(URI.create("https://" + NAME + ":0" + port()));
+
+      assertEquals(List.of(NAME + ":" + port()), proxy.targets(), "the tunnels asked");
+      assertEquals(Optional.empty(), failure);
+    }
+  }
+
+  @Test
   void theStartSaysWhichProxyVaultIsReachedThrough() throws Exception {
     try (RecordingProxy proxy = RecordingProxy.http().routing(NAME, LOOPBACK);
         LogCapture log = LogCapture.of(VaultConnection.class)) {

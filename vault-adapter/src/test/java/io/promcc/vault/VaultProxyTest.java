@@ -211,6 +211,23 @@ class VaultProxyTest {
   }
 
   @Test
+  void aNoProxyEntrysPortIsComparedWithVaultsPortAsWritten() {
+    // go compares the entry's port with the request url's port as text (url.Port())
+    URI zeros = URI.create("https://vault.corp:08200");
+    env.put("HTTPS_PROXY", "http://proxy.corp:3128");
+    env.put("NO_PROXY", "vault.corp:08200");
+    assertEquals(Proxy.NO_PROXY, of(zeros, zeros + "/v1/sys/health"));
+    assertEquals("directly (HTTPS_PROXY not used: NO_PROXY excludes vault "
+        + "(\"vault.corp:08200\"))", proxy(zeros).said(zeros));
+    assertEquals(CORP, of(VAULT, VAULT + "/v1/sys/health"));
+    env.put("NO_PROXY", "vault.corp:8200");
+    assertEquals(CORP, of(zeros, zeros + "/v1/sys/health"));
+    assertEquals("through proxy \"http://proxy.corp:3128\" from HTTPS_PROXY",
+        proxy(zeros).said(zeros));
+    assertEquals(Proxy.NO_PROXY, of(VAULT, VAULT + "/v1/sys/health"));
+  }
+
+  @Test
   void aVaultProxyWithASlashMissingAfterItsSchemeIsToldSo() {
     String prefix = "VAULT_PROXY_ADDR (the proxy for vault \"https://vault.corp:8200\") ";
     String unset = "; or unset VAULT_PROXY_ADDR, found ";

@@ -17,7 +17,9 @@ import java.util.Optional;
  * {@code [2001:db8::1]:443}) on that port only; a CIDR prefix ({@code 10.0.0.0/8}) the addresses
  * in it; a name ({@code corp.example}) that host and every one under it, with a leading dot or
  * {@code *.} ({@code .corp.example}) those under it only, with a port on that port only; a name
- * never excludes an IP address. An entry that is none of these is ignored, as Go ignores it.
+ * never excludes an IP address; a port is compared with the request's as text, as its URL
+ * writes it ({@code 08200} is not {@code 8200}). An entry that is none of these is ignored, as
+ * Go ignores it.
  * Whether a host is on loopback, which Go never proxies, is {@link #neverProxied}. kube-adapter
  * reads it for the API server, vault-adapter for Vault (without client-go's rule). Immutable.
  */
@@ -124,7 +126,22 @@ public final class NoProxy {
     if (port < 0) {
       throw new IllegalArgumentException("port < 0: " + port);
     }
-    return excluding(host, Integer.toString(port));
+    return excludingAt(host, Integer.toString(port));
+  }
+
+  /**
+   * As {@link #excluding(String, int)}, with {@code port} as the request's URL writes it
+   * ({@link UrlText#portAsWritten}): Go compares an entry's port with the URL's as text, so
+   * that {@code vault.corp:08200} excludes {@code https://vault.corp:08200} and not
+   * {@code https://vault.corp:8200}, and {@code vault.corp:8200} the other way round.
+   *
+   * @throws IllegalArgumentException if {@code port} is not digits
+   */
+  public Optional<String> excluding(String host, String port) {
+    if (!port.matches("[0-9]+")) {
+      throw new IllegalArgumentException("port is not digits: " + port);
+    }
+    return excludingAt(host, port);
   }
 
   /**
@@ -134,11 +151,11 @@ public final class NoProxy {
    * as text.
    */
   public Optional<String> excludingEveryPort(String host) {
-    return excluding(host, "");
+    return excludingAt(host, "");
   }
 
   /** As {@link #excluding(String, int)} at port {@code at}; "" for entries without a port. */
-  private Optional<String> excluding(String host, String at) {
+  private Optional<String> excludingAt(String host, String at) {
     if (all.isPresent()) {
       return all;
     }

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 /** URL text as it may be shown to a user: never with the credentials someone put into it. */
 public final class UrlText {
   private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*");
+  private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 
   private UrlText() {}
 
@@ -35,6 +36,36 @@ public final class UrlText {
       return url;
     }
     return url.substring(0, start) + "<redacted>" + url.substring(at);
+  }
+
+  /**
+   * The text of {@code port}, the port of {@code url} (or its scheme's default), as the URL
+   * writes it: {@code 08200} for {@code https://vault.corp:08200}, as Go's {@code url.Port()}
+   * gives it and {@code httpproxy} compares it with a {@code NO_PROXY} entry's. The digits after
+   * the last colon of the authority (after its user information, outside an IPv6 address's
+   * brackets) where they are that number; else (none written, or not found so in the text)
+   * {@code port} in decimal.
+   */
+  public static String portAsWritten(String url, int port) {
+    String number = Integer.toString(port);
+    int slashes = url.indexOf("://");
+    if (slashes < 0) {
+      return number;
+    }
+    int start = slashes + 3;
+    int end = start;
+    while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+      end++;
+    }
+    String authority = url.substring(start, end);
+    String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
+    int colon = hostPort.lastIndexOf(':');
+    if (colon < 0 || colon < hostPort.lastIndexOf(']')) {
+      return number;
+    }
+    String written = hostPort.substring(colon + 1);
+    return DIGITS.matcher(written).matches()
+        && written.replaceFirst("^0+(?=.)", "").equals(number) ? written : number;
   }
 
   /**

@@ -141,6 +141,20 @@ class NoProxyTest {
   }
 
   @Test
+  void aPortIsComparedAsText() {
+    // ipMatch and domainMatch compare the entry's port with the url's (url.Port()) as strings
+    assertEquals(Optional.of("vault.corp:08200"), NoProxy.parse("vault.corp:08200")
+        .excluding("vault.corp", "08200"));
+    assertEquals(Optional.empty(), NoProxy.parse("vault.corp:08200")
+        .excluding("vault.corp", 8200));
+    assertEquals(Optional.empty(), NoProxy.parse("vault.corp:8200")
+        .excluding("vault.corp", "08200"));
+    assertEquals(Optional.of("10.0.0.1:0443"), NoProxy.parse("10.0.0.1:0443")
+        .excluding("10.0.0.1", "0443"));
+    assertEquals(Optional.empty(), NoProxy.parse("10.0.0.1:443").excluding("10.0.0.1", "0443"));
+  }
+
+  @Test
   void clientGosCidrRuleReadsLeadingZerosAndNoSpaces() {
     NoProxy zeros = NoProxy.parse("010.096.0.0/12");
     assertEquals(Optional.of("010.096.0.0/12"), zeros.clientGoExcluding("10.96.0.1"));

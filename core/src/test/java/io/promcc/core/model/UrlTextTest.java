@@ -21,4 +21,19 @@ class UrlTextTest {
   void everythingBetweenTheSchemeAndTheLastAtIsRedacted(String url, String shown) {
     assertEquals(shown, UrlText.withoutUserInfo(url));
   }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "https://vault.corp:08200/v1/sys/health | 8200 | 08200",
+      "https://vault.corp:8200                | 8200 | 8200",
+      "https://vault.corp                     | 443  | 443",
+      "https://jo:pw:1@vault.corp:0443?a=:1   | 443  | 0443",
+      "https://[2001:db8::1]:00443/x:1        | 443  | 00443",
+      "https://[2001:db8::1]/x                | 443  | 443",
+      "https://vault.corp:00/                 | 0    | 00",
+      "https://vault.corp:08200               | 9200 | 9200",
+      "vault.corp:08200                       | 8200 | 8200"})
+  void aPortIsGivenAsTheUrlWritesItWhereItIsThatNumber(String url, int port, String text) {
+    assertEquals(text, UrlText.portAsWritten(url, port));
+  }
 }
