@@ -9,6 +9,7 @@ import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusUnavailableException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,10 +45,17 @@ final class PrometheusHttp {
   private final HttpClient client;
   private final PrometheusAdapterSettings settings;
   private final URI base;
+  private final ConnectProbe probe;
 
   PrometheusHttp(HttpClient client, PrometheusAdapterSettings settings) {
+    this(client, settings, ConnectProbe.SOCKETS);
+  }
+
+  /** With {@code probe} telling why a connect failed where the client does not. */
+  PrometheusHttp(HttpClient client, PrometheusAdapterSettings settings, ConnectProbe probe) {
     this.client = requireNonNull(client, "client == null");
     this.settings = requireNonNull(settings, "settings == null");
+    this.probe = requireNonNull(probe, "probe == null");
     String uri = settings.prometheusUri().toString();
     this.base = URI.create(uri.endsWith("/") ? uri : uri + "/");
   }
@@ -201,10 +209,11 @@ final class PrometheusHttp {
    * A failed connect, worded by the type of the socket's exception, which the JDK's client wraps
    * in a ConnectException of its message, never by that message (the C library's strerror, in
    * the language of {@code LANG}): a plain SocketException is ENETUNREACH or the like, told with
-   * the system's words quoted; a refusal has no message (its cause the channel the client
-   * closed).
+   * the system's words quoted, a NoRouteToHostException no route. A refusal has no message (its
+   * cause the channel the client closed), as the system's own connect timeout: one plain
+   * connect to the same host and port ({@link ConnectProbe}) tells which.
    */
-  private static String notConnected(ConnectException e) {
+  private String notConnected(ConnectException e) {
     Throwable socket = e.getCause();
     if (socket != null && socket.getClass() == SocketException.class) {
       return "this host cannot connect to the network of the prometheus url ("
@@ -212,7 +221,34 @@ final class PrometheusHttp {
           + "and this host's routes to it (an ipv6 address where this host has no ipv6 route, "
           + "for one)";
     }
-    return "connection refused";
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    Throwable root = e;
+    while (root.getCause() != null && seen.add(root)) {
+      root = root.getCause();
+    }
+    URI uri = settings.prometheusUri();
+    ConnectProbe.Outcome outcome = root instanceof NoRouteToHostException
+        ? ConnectProbe.Outcome.NO_ROUTE : probe.probe(host(uri), uri.getPort() >= 0
+            ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+    return switch (outcome) {
+      case REFUSED -> "connection refused";
+      case NOT_ANSWERED -> "no connection: the host does not answer (a connect to it was not "
+          + "answered within " + ConnectProbe.BOUND + "): check --prometheus-url, that the host "
+          + "is up, and that no firewall drops the connection";
+      case NO_ROUTE -> "no route to the host of the prometheus url: check --prometheus-url, "
+          + "and the network between";
+      case CONNECTED -> "no connection, though a connect made right after was taken: "
+          + "prometheus may have just begun to listen";
+      case NOT_TOLD -> "no connection (refused, or the host not reachable): check "
+          + "--prometheus-url, and that prometheus runs there";
+    };
+  }
+
+  /** As a socket takes it: without an IPv6 address's brackets. */
+  private static String host(URI uri) {
+    String host = String.valueOf(uri.getHost());
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1)
+        : host;
   }
 
   private PrometheusUnavailableException unavailable(String endpoint, String what, Exception e) {
