@@ -13,6 +13,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Why a request got no answer from Vault, for an operator: what failed and what to check, where
@@ -22,13 +23,19 @@ import java.util.Optional;
  * {@code cannot reach vault at <address> for <operation>: }. Stateless.
  */
 final class NoAnswerWords {
+  /** ECONNREFUSED's words in the C locale. */
+  private static final String C_REFUSED = "Connection refused";
+
   private NoAnswerWords() {}
 
   /**
    * The words for a request to {@code address} whose causes, outermost first, are
-   * {@code chain}; empty for a failure of another kind (shown as it is).
+   * {@code chain}; empty for a failure of another kind (shown as it is). A connect that failed
+   * without telling why (a refusal, or the system's own connect timeout) is worded by what
+   * {@code probe} (one plain connect) gives.
    */
-  static Optional<String> of(List<Throwable> chain, URI address) {
+  static Optional<String> of(List<Throwable> chain, URI address,
+      Supplier<ConnectProbe.Outcome> probe) {
     Throwable root = chain.get(chain.size() - 1);
     for (Throwable t : chain) {
       if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
@@ -47,7 +54,7 @@ final class NoAnswerWords {
             + "in front of it, is not overloaded, and the network between)");
       }
       if (t instanceof ConnectException) {
-        return Optional.of(notConnected(root));
+        return Optional.of(notConnected(root, probe));
       }
     }
     if (root instanceof EOFException) {
@@ -65,21 +72,30 @@ final class NoAnswerWords {
    * ENETUNREACH, "Network is unreachable"), but says nothing of a refusal (a ConnectException
    * without a message, its cause the channel it closed), nor of the system's own connect
    * timeout, ETIMEDOUT, which is also a ConnectException of the socket: only the C locale's
-   * "Connection refused" is told a refusal alone.
+   * "Connection refused" is told a refusal alone; for the others, {@code probe}'s connect tells.
    */
-  private static String notConnected(Throwable root) {
+  private static String notConnected(Throwable root, Supplier<ConnectProbe.Outcome> probe) {
     if (root.getClass() == SocketException.class) {
       return "this host cannot connect to the network of the vault address ("
           + quote(String.valueOf(root.getMessage())) + "): check the vault address, and this "
           + "host's routes to it (an ipv6 address where this host has no ipv6 route, for one)";
     }
-    if (root instanceof NoRouteToHostException) {
-      return "no route to the host (check the vault address and the network between)";
-    }
-    if (root instanceof ConnectException
-        && "Connection refused".equalsIgnoreCase(root.getMessage())) {
-      return "connection refused (nothing listens there: check the vault address and port, "
-          + "and that vault, or its proxy, runs)";
+    ConnectProbe.Outcome outcome = root instanceof NoRouteToHostException
+        ? ConnectProbe.Outcome.NO_ROUTE
+        : root instanceof ConnectException && C_REFUSED.equalsIgnoreCase(root.getMessage())
+            ? ConnectProbe.Outcome.REFUSED : probe.get();
+    switch (outcome) {
+      case NO_ROUTE:
+        return "no route to the host (check the vault address and the network between)";
+      case REFUSED:
+        return "connection refused (nothing listens there: check the vault address and port, "
+            + "and that vault, or its proxy, runs)";
+      case NOT_ANSWERED:
+        return "no connection: the host does not answer (a connect to it was not answered "
+            + "within " + ConnectProbe.BOUND + ": check the vault address and port, that the "
+            + "host is up, and that no firewall drops the connection)";
+      default:
+        break;
     }
     if (root instanceof ConnectException && root.getMessage() != null) {
       // the system's own connect timeout (ETIMEDOUT), or a refusal in the language of LANG

@@ -335,7 +335,8 @@ public final class VaultConnection {
     // no cause attached: the message says what happened, and nothing of the request is kept
     return new VaultRequestException(VaultFailure.UNREACHABLE, 0, List.of(),
         "cannot reach vault at " + address + " for " + operation + ": "
-            + NoAnswerWords.of(chain, base).orElseGet(() -> shown.getClass().getSimpleName()
+            + NoAnswerWords.of(chain, base, () -> ConnectProbe.SOCKETS.probe(base,
+                httpClient.proxy())).orElseGet(() -> shown.getClass().getSimpleName()
                 + (shown.getMessage() == null ? "" : " " + shown.getMessage())), null);
   }
 

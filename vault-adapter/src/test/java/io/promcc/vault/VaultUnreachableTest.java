@@ -14,8 +14,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,16 +43,46 @@ class VaultUnreachableTest {
   private static final String LOOKUP = " for GET auth/token/lookup-self: ";
   private static final String AT_LOCAL = "cannot reach vault at http://127.0.0.1:8200" + LOOKUP;
 
-  /** The JDK's client says only "ConnectException", caused by a "ClosedChannelException". */
+  /**
+   * The JDK's client says only "ConnectException", caused by a "ClosedChannelException", for a
+   * refusal as for the system's own connect timeout: one plain connect tells which.
+   */
   @Test
-  void aPortNothingListensOnIsToldAsNoConnection() {
+  void aPortNothingListensOnIsToldARefusal() {
     String address = "http://127.0.0.1:" + FreePorts.next();
     VaultRequestException e = failedGet(address, Duration.ofSeconds(30));
 
-    assertEquals("cannot reach vault at " + address + LOOKUP + "no connection (refused, or "
-        + "the host not reachable: check the vault address and port, and that vault, or its "
-        + "proxy, runs there)", e.getMessage());
+    assertEquals("cannot reach vault at " + address + LOOKUP + "connection refused (nothing "
+        + "listens there: check the vault address and port, and that vault, or its proxy, "
+        + "runs)", e.getMessage());
     assertEquals(VaultFailure.UNREACHABLE, e.failure());
+  }
+
+  /** The same from the client, where a plain connect to the host is not answered. */
+  @Test
+  void aHostThatDoesNotAnswerIsNotToldARefusal() {
+    assertEquals(AT_LOCAL + "no connection: the host does not answer (a connect to it was not "
+        + "answered within PT2S: check the vault address and port, that the host is up, and "
+        + "that no firewall drops the connection)", connectFailed(new ConnectException(),
+            new ClosedChannelException(), ConnectProbe.Outcome.NOT_ANSWERED));
+    assertEquals(AT_LOCAL + "no connection (refused, or the host not reachable: check the "
+        + "vault address and port, and that vault, or its proxy, runs there)",
+        connectFailed(new ConnectException(), new ClosedChannelException(),
+            ConnectProbe.Outcome.NOT_TOLD));
+  }
+
+  /** A request through a proxy is probed at the proxy, where its connect goes. */
+  @Test
+  void theProbeConnectsWhereTheRequestConnects() {
+    List<String> probed = new CopyOnWriteArrayList<>();
+    ConnectProbe probe = new ConnectProbe((host, port, millis) -> probed.add(host + ":" + port));
+    VaultProxy proxy = VaultProxy.fromEnvironment(URI.create("https://vault.corp:8200"),
+        Map.of("HTTPS_PROXY", "http://proxy.corp:3128")::get);
+
+    probe.probe(URI.create("https://vault.corp:8200"), Optional.of(proxy));
+    probe.probe(URI.create("https://[2001:db8::1]"), Optional.empty());
+
+    assertEquals(List.of("proxy.corp:3128", "2001:db8::1:443"), probed);
   }
 
   /** The JDK's client says "ConnectException", caused by an "UnresolvedAddressException". */
@@ -131,24 +166,32 @@ class VaultUnreachableTest {
         failedGet(address, Duration.ofSeconds(30), unreachable).getMessage());
   }
 
-  /** A ConnectException of the socket that says so is a refusal. */
+  /** A ConnectException of the socket that says so is a refusal, without a probe. */
   @Test
   void aRefusedConnectionIsToldSo() {
     assertEquals(AT_LOCAL + "connection refused (nothing listens there: check the vault address "
         + "and port, and that vault, or its proxy, runs)", connectFailed("Connection refused"));
   }
 
-  /** Its words in another language may be a refusal's or a timeout's: they are quoted. */
+  /**
+   * Its words in another language may be a refusal's or a timeout's: the probe's connect tells,
+   * and where it cannot, they are quoted.
+   */
   @Test
   void aConnectFailureInAnotherLanguageIsToldWithTheSystemsWords() {
     assertEquals(refusedOrTimedOut("Verbindungsaufbau abgelehnt"),
         connectFailed("Verbindungsaufbau abgelehnt"));
+    assertEquals(AT_LOCAL + "connection refused (nothing listens there: check the vault address "
+        + "and port, and that vault, or its proxy, runs)", connectFailed(new ConnectException(
+            "Verbindungsaufbau abgelehnt"), new ConnectException("Verbindungsaufbau abgelehnt"),
+            ConnectProbe.Outcome.REFUSED));
   }
 
   /**
    * The system's own connect timeout (ETIMEDOUT) is a ConnectException as a refusal is: with its
-   * words kept, they are quoted (the JDK 17 client keeps none of either: a ConnectException
-   * caused by a ClosedChannelException for both, seen with one SYN retry).
+   * words kept, they are quoted where the probe cannot tell (the JDK 17 client keeps none of
+   * either: a ConnectException caused by a ClosedChannelException for both, seen with one SYN
+   * retry).
    */
   @Test
   void theSystemsConnectTimeoutIsNotToldARefusal() {
@@ -156,10 +199,21 @@ class VaultUnreachableTest {
         connectFailed("Connection timed out"));
   }
 
-  /** The message of a lookup whose connect failed with a ConnectException saying {@code said}. */
+  /**
+   * The message of a lookup whose connect failed with a ConnectException saying {@code said},
+   * where the probe's connect does not tell.
+   */
   private static String connectFailed(String said) {
-    HttpClient failing = failingWith(new ConnectException(said), new ConnectException(said));
-    return failedGet("http://127.0.0.1:8200", Duration.ofSeconds(30), failing).getMessage();
+    return connectFailed(new ConnectException(said), new ConnectException(said),
+        ConnectProbe.Outcome.NOT_TOLD);
+  }
+
+  /** The message of a lookup whose connect failed with {@code outer} caused by root. */
+  private static String connectFailed(ConnectException outer, Exception root,
+      ConnectProbe.Outcome probed) {
+    outer.initCause(root);
+    return AT_LOCAL + NoAnswerWords.of(List.of(outer, root),
+        URI.create("http://127.0.0.1:8200"), () -> probed).orElseThrow();
   }
 
   private static String refusedOrTimedOut(String said) {

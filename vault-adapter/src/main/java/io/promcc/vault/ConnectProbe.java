@@ -1,0 +1,108 @@
+package io.promcc.vault;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * What one plain connect says where a connect of the JDK's http client failed saying nothing of
+ * why: Java 17's client retries a refused connect once on the channel it has closed, and fails
+ * with a ConnectException caused by a ClosedChannelException, without words or errno, for a
+ * refusal (nothing listens) as for the system's own connect timeout (ETIMEDOUT). A socket's
+ * connect bounded by {@link #BOUND} tells them apart by its exception's type: a
+ * ConnectException within the bound is a refusal (ETIMEDOUT comes after a SYN retried, 3 s at
+ * the earliest with net.ipv4.tcp_syn_retries 1), a SocketTimeoutException a host that does not
+ * answer (down, or a firewall drops the connection), a NoRouteToHostException no route. The
+ * connect runs on a thread of its own (the name is resolved there again, from the JVM's cache
+ * where the client has just resolved it), waited for the bound and a second more. Thread-safe.
+ */
+final class ConnectProbe {
+  /** The most a probe's connect waits. */
+  static final Duration BOUND = Duration.ofSeconds(2);
+  /** The probe of the JVM's sockets. */
+  static final ConnectProbe SOCKETS = new ConnectProbe(ConnectProbe::connect);
+
+  /** What the probe's connect gave. */
+  enum Outcome { REFUSED, NOT_ANSWERED, NO_ROUTE, CONNECTED, NOT_TOLD }
+
+  /** A plain connect to {@code host} at {@code port} within {@code millis}. */
+  interface Connector {
+    void connect(String host, int port, int millis) throws IOException;
+  }
+
+  private final Connector connector;
+
+  ConnectProbe(Connector connector) {
+    this.connector = requireNonNull(connector, "connector == null");
+  }
+
+  /**
+   * One connect to where a request to {@code address} connects: the HTTP proxy
+   * {@code proxies} (the client's) chooses for it, else {@code address}'s host and port.
+   */
+  Outcome probe(URI address, Optional<ProxySelector> proxies) {
+    for (Proxy proxy : proxies.map(selector -> selector.select(address)).orElse(List.of())) {
+      if (proxy.type() == Proxy.Type.HTTP
+          && proxy.address() instanceof InetSocketAddress socket) {
+        return probe(socket.getHostString(), socket.getPort());
+      }
+    }
+    String host = String.valueOf(address.getHost());
+    return probe(host.startsWith("[") && host.endsWith("]")
+        ? host.substring(1, host.length() - 1) : host, address.getPort() >= 0
+        ? address.getPort() : "https".equalsIgnoreCase(address.getScheme()) ? 443 : 80);
+  }
+
+  /** One connect to {@code host} at {@code port}, and what it gave. */
+  Outcome probe(String host, int port) {
+    CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+    Thread thread = new Thread(() -> outcome.complete(outcome(host, port)),
+        "promcc-connect-probe");
+    thread.setDaemon(true);
+    thread.start();
+    try {
+      return outcome.get(BOUND.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Outcome.NOT_TOLD;
+    } catch (ExecutionException | TimeoutException e) {
+      return Outcome.NOT_TOLD;
+    }
+  }
+
+  private Outcome outcome(String host, int port) {
+    try {
+      connector.connect(host, port, (int) BOUND.toMillis());
+      return Outcome.CONNECTED;
+    } catch (SocketTimeoutException e) {
+      return Outcome.NOT_ANSWERED;
+    } catch (NoRouteToHostException e) {
+      return Outcome.NO_ROUTE;
+    } catch (ConnectException e) {
+      return Outcome.REFUSED;
+    } catch (IOException | RuntimeException e) {
+      return Outcome.NOT_TOLD;
+    }
+  }
+
+  private static void connect(String host, int port, int millis) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), millis);
+    }
+  }
+}
