@@ -211,7 +211,7 @@ final class ApiServerLookup {
    * {@code server}: as written if it has a scheme, else https where it holds {@code :443}, else
    * http.
    */
-  private static String basePath(String server) {
+  static String basePath(String server) {
     return server.contains("://") ? server
         : (server.contains(":443") ? "https://" : "http://") + server;
   }
