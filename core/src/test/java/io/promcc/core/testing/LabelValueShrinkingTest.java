@@ -13,6 +13,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
 import net.jqwik.api.lifecycle.FalsifiedSample;
@@ -26,9 +27,9 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  * fixed; {@link ShrinksWithin} reads what jqwik reports (the first failing value and the shrunk
  * one) through its public lifecycle API, counts the candidates jqwik tried while shrinking (the
  * property's runs after its failing tries), and passes the property only if it shrank as its
- * {@link Expect} says. Counted candidates, not seconds: jqwik stops shrinking after ten seconds,
- * and a property that plans clusters takes milliseconds a run, so a few hundred candidates are
- * well inside that bound on any machine.
+ * {@link Expect} says. Counted candidates, not seconds: shrinking is {@link ShrinkingMode#FULL},
+ * without jqwik's ten second bound, which a busy machine could reach and so stop the shrinking
+ * early, whatever jqwik would have found.
  */
 class LabelValueShrinkingTest {
   private int runs;
@@ -42,7 +43,8 @@ class LabelValueShrinkingTest {
    * A property that fails for a long value whatever its text (here: longer than 50 characters)
    * is shown a short one, starting from a value of a thousand characters.
    */
-  @Property(seed = "20261206", afterFailure = AfterFailureMode.PREVIOUS_SEED)
+  @Property(seed = "20261206", afterFailure = AfterFailureMode.PREVIOUS_SEED,
+      shrinking = ShrinkingMode.FULL)
   @AddLifecycleHook(ShrinksWithin.class)
   @Expect(minFirstLength = 1000, maxLength = 51, maxCandidates = 200)
   void failsForAValueLongerThanFifty(@ForAll("labelValues") String value) {
@@ -54,7 +56,8 @@ class LabelValueShrinkingTest {
    * A property that fails for any value longer than three characters is shown one of four,
    * starting from a value of a thousand characters.
    */
-  @Property(seed = "1", afterFailure = AfterFailureMode.PREVIOUS_SEED)
+  @Property(seed = "1", afterFailure = AfterFailureMode.PREVIOUS_SEED,
+      shrinking = ShrinkingMode.FULL)
   @AddLifecycleHook(ShrinksWithin.class)
   @Expect(minFirstLength = 1000, maxLength = 4, maxCandidates = 200)
   void failsForAValueLongerThanThree(@ForAll("labelValues") String value) {
@@ -66,7 +69,8 @@ class LabelValueShrinkingTest {
    * A property that fails for any value with a {@code $} in it is shown the shortest fragment
    * with one, starting from a value of a thousand characters.
    */
-  @Property(seed = "9", afterFailure = AfterFailureMode.PREVIOUS_SEED)
+  @Property(seed = "9", afterFailure = AfterFailureMode.PREVIOUS_SEED,
+      shrinking = ShrinkingMode.FULL)
   @AddLifecycleHook(ShrinksWithin.class)
   @Expect(minFirstLength = 1000, maxLength = 2, shrunk = "$1", maxCandidates = 200)
   void failsForAValueWithADollarSign(@ForAll("labelValues") String value) {
