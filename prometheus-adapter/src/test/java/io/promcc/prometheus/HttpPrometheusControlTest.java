@@ -3,7 +3,6 @@ package io.promcc.prometheus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.port.PrometheusApiException;
@@ -17,14 +16,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link HttpPrometheusControl} over HTTP: the wait for readiness, the reload by request,
- * timeouts, and the API's answers. The reload by signal: {@link HttpPrometheusSignalReloadTest}.
+ * and the API's answers. Timeouts: {@link HttpPrometheusTimeoutsTest}; the reload by signal:
+ * {@link HttpPrometheusSignalReloadTest}.
  */
 class HttpPrometheusControlTest extends HttpPrometheusControlTestSupport {
   @Test
@@ -253,47 +252,6 @@ class HttpPrometheusControlTest extends HttpPrometheusControlTestSupport {
 
     assertEquals(404, e.statusCode());
     assertTrue(e.getMessage().contains("--web.enable-lifecycle"), e.getMessage());
-  }
-
-  @Test
-  void slowAnswerTimesOut() {
-    server.enqueue(new MockResponse.Builder().code(200).body("{}")
-        .headersDelay(3, TimeUnit.SECONDS).build());
-
-    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
-        () -> control(settings(server.url("/").uri()).requestTimeout(Duration.ofMillis(500))
-            .build()).runtimeInfo());
-
-    assertTrue(e.getMessage().contains("no answer within PT0.5S"), e.getMessage());
-  }
-
-  @Test
-  void anAnswerWhoseBodyStallsAfterItsHeadersTimesOutToo() {
-    // the request's own timeout ends when the headers arrive; the body must be bounded as well
-    server.enqueue(new MockResponse.Builder().code(200).body("{\"status\":\"success\"}")
-        .throttleBody(4, 20, TimeUnit.SECONDS).build());
-
-    PrometheusUnavailableException e = assertTimeoutPreemptively(Duration.ofSeconds(15),
-        () -> assertThrows(PrometheusUnavailableException.class,
-            () -> control(settings(server.url("/").uri()).requestTimeout(Duration.ofMillis(500))
-                .build()).runtimeInfo()),
-        "still reading a stalled body long after the 0.5 s request timeout");
-
-    assertTrue(e.getMessage().contains("no answer within PT0.5S"), e.getMessage());
-  }
-
-  @Test
-  void slowReloadTimesOutAfterTheReloadTimeout() {
-    server.enqueue(new MockResponse.Builder().code(200)
-        .headersDelay(3, TimeUnit.SECONDS).build());
-
-    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
-        () -> control(settings(server.url("/").uri()).reloadTimeout(Duration.ofMillis(300))
-            .build()).reload());
-
-    assertTrue(e.getMessage().startsWith("POST /-/reload"), e.getMessage());
-    assertTrue(e.getMessage().contains("no answer within PT0.3S"), e.getMessage());
-    assertFalse(e.notSent(), "Prometheus got the request and may still be loading");
   }
 
   @Test
