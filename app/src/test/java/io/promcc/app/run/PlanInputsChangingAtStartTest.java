@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * again at start waits for each to hold still (up to 4 s each), which is no read that does not
  * answer. The start goes on with what it first read and says the files were still changing,
  * where it failed as a volume that hangs ("did not end within ..."). On a model of time: each
- * sleep moves the ticker as long as asked, waits a hundredth of it and rewrites the file; the
- * reads are waited for 300 ms, less than the waits for the files to hold still take here.
+ * sleep moves the ticker as long as asked, waits a sixteenth of it and rewrites the file; the
+ * reads are waited for 300 ms, less than the 500 ms the waits for the files to hold still take
+ * here (a sleep never ends early).
  */
 class PlanInputsChangingAtStartTest {
   private static final ControllerSettings SETTINGS = ControllerSettings.builder().build();
@@ -44,7 +45,7 @@ class PlanInputsChangingAtStartTest {
     Path profile = write(temp.resolve("profile.yml"), profile(1));
     Sleeper rewriting = duration -> {
       now.addAndGet(duration.toNanos());
-      TimeUnit.NANOSECONDS.sleep(duration.toNanos() / 100);
+      TimeUnit.NANOSECONDS.sleep(duration.toNanos() / 16);
       int n = writes.incrementAndGet();
       write(base, "global: {scrape_interval: " + (10 + n % 50) + "s}\n");
       write(profile, profile(n));
