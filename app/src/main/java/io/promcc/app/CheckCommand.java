@@ -2,6 +2,7 @@ package io.promcc.app;
 
 import io.promcc.app.run.CheckParts;
 import io.promcc.app.run.ControllerComponent;
+import io.promcc.app.run.PrometheusCallBound;
 import io.promcc.app.settings.RunSettings;
 import io.promcc.app.settings.SettingsLoader;
 import io.promcc.app.settings.UnknownVariables;
@@ -38,12 +39,14 @@ final class CheckCommand implements Callable<Integer> {
 
   private final CommandSpec spec;
   private final Map<String, String> env;
+  private final PrometheusCallBound calls;
 
-  private CheckCommand(Map<String, String> env) {
+  private CheckCommand(Map<String, String> env, PrometheusCallBound calls) {
     // the help shows the defaults of this environment
     this.spec = SettingsCommandSpec.withOptions(CommandSpec.wrapWithoutInspection(this),
         RunSettings.table(env));
     this.env = env;
+    this.calls = calls;
     spec.name("check").usageMessage().description(
         "Validate the settings of 'run', plan once and print what a reconcile would change in "
             + "--out and in Prometheus, touching nothing (no file written, no reload, no "
@@ -53,7 +56,12 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   static CommandSpec spec(Map<String, String> env) {
-    return new CheckCommand(env).spec;
+    return spec(env, PrometheusCallBound.DEFAULT);
+  }
+
+  /** The command with Prometheus' calls bounded by {@code calls} (a seam for tests). */
+  static CommandSpec spec(Map<String, String> env, PrometheusCallBound calls) {
+    return new CheckCommand(env, calls).spec;
   }
 
   @Override
@@ -80,7 +88,7 @@ final class CheckCommand implements Callable<Integer> {
         .forEach(w -> err.println("warning: " + w)));
     CheckParts parts;
     try {
-      parts = ControllerComponent.of(settings).checkParts();
+      parts = ControllerComponent.of(settings, calls).checkParts();
     } catch (PromccException e) {
       err.println("error: " + e.getMessage());
       err.println("nothing was checked"); // as run says "nothing was started"

@@ -1,5 +1,6 @@
 package io.promcc.app;
 
+import io.promcc.app.run.PrometheusCallBound;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -71,9 +72,17 @@ public final class Main implements Runnable {
 
   /** The command line reading settings from {@code env} instead of the real environment. */
   static CommandLine commandLine(java.util.Map<String, String> env) {
+    return commandLine(env, PrometheusCallBound.DEFAULT);
+  }
+
+  /**
+   * The command line reading settings from {@code env}, whose {@code check} bounds its calls to
+   * Prometheus by {@code calls} (a seam for the tests of a {@code promcc check} process).
+   */
+  static CommandLine commandLine(java.util.Map<String, String> env, PrometheusCallBound calls) {
     CommandLine promcc = new CommandLine(new Main())
         .addSubcommand("run", RunCommand.spec(env))
-        .addSubcommand("check", CheckCommand.spec(env))
+        .addSubcommand("check", CheckCommand.spec(env, calls))
         .setCaseInsensitiveEnumValuesAllowed(true)
         // "@x" is taken as given: picocli would put the text of a file x in its place, which
         // an error then repeats (a token file's), and a folder x ended the parse in a trace

@@ -25,11 +25,22 @@ public interface ControllerComponent {
   /** Builds the graph. */
   @Component.Factory
   interface Factory {
-    ControllerComponent create(@BindsInstance RunSettings settings, @BindsInstance Clock clock);
+    ControllerComponent create(@BindsInstance RunSettings settings, @BindsInstance Clock clock,
+        @BindsInstance PrometheusCallBound calls);
+
+    /** The graph with Prometheus' calls bounded as in promcc ({@link PrometheusCallBound}). */
+    default ControllerComponent create(RunSettings settings, Clock clock) {
+      return create(settings, clock, PrometheusCallBound.DEFAULT);
+    }
   }
 
   /** The graph for {@code settings}, on the system clock. */
   static ControllerComponent of(RunSettings settings) {
-    return DaggerControllerComponent.factory().create(settings, Clock.systemUTC());
+    return of(settings, PrometheusCallBound.DEFAULT);
+  }
+
+  /** The graph for {@code settings}, on the system clock, Prometheus' calls bounded by calls. */
+  static ControllerComponent of(RunSettings settings, PrometheusCallBound calls) {
+    return DaggerControllerComponent.factory().create(settings, Clock.systemUTC(), calls);
   }
 }

@@ -88,9 +88,11 @@ public abstract class ControllerModule {
    */
   @Provides
   @Singleton
-  static PrometheusAdapterSettings prometheusSettings(RunSettings settings) {
+  static PrometheusAdapterSettings prometheusSettings(RunSettings settings,
+      PrometheusCallBound calls) {
     PrometheusAdapterSettings.Builder builder = PrometheusAdapterSettings.builder(settings.out(),
             settings.prometheusUrl().orElse(URI.create("http://127.0.0.1:9090")))
+        .requestTimeout(calls.value()).tlsHandshakeTimeout(calls.value())
         .readyTimeout(settings.readyTimeout()).reloadTimeout(settings.reloadTimeout())
         .promtoolTimeout(settings.promtoolTimeout());
     settings.promtool().ifPresent(builder::promtool);

@@ -65,7 +65,8 @@ class PrometheusCaBundleReadOnceTest {
     assertEquals(List.of(), problems.list());
     Files.delete(bundle); // read by the start's check: not read again
 
-    PrometheusAdapterSettings adapter = ControllerModule.prometheusSettings(settings);
+    PrometheusAdapterSettings adapter = ControllerModule.prometheusSettings(settings,
+        PrometheusCallBound.DEFAULT);
     new HttpPrometheusControl(HttpPrometheusControl.newHttpClient(adapter), adapter,
         Clock.systemUTC()).awaitReady(Duration.ofSeconds(60));
   }
