@@ -27,10 +27,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,13 +44,18 @@ class ControllerComponentTest {
   @TempDir Path temp;
 
   private ControllerComponent component(Map<String, String> flags) throws IOException {
+    return component(flags, Clock.systemUTC());
+  }
+
+  private ControllerComponent component(Map<String, String> flags, Clock clock)
+      throws IOException {
     Map<String, String> all = new TreeMap<>(flags);
     all.put("out", temp.resolve("out").toString());
     all.put("state-dir", temp.resolve("state").toString());
     Problems problems = new Problems("settings");
     RunSettings settings = SettingsLoader.load(RunSettings.TABLE, all, Map.of(), problems);
     assertEquals(List.of(), problems.list());
-    return DaggerControllerComponent.factory().create(settings, Clock.systemUTC());
+    return DaggerControllerComponent.factory().create(settings, clock);
   }
 
   private String clustersFile() throws IOException {
@@ -168,13 +177,18 @@ class ControllerComponentTest {
 
   /** A controller of cluster alpha, its certificates from {@code vault}, its token file given. */
   private Controller alphaFromVault(FakeVault vault, Path token) throws IOException {
+    return alphaFromVault(vault, token, Clock.systemUTC());
+  }
+
+  private Controller alphaFromVault(FakeVault vault, Path token, Clock clock)
+      throws IOException {
     vault.pkiRole("pki-alpha", "role-alpha").forClientCertificatesBelow("k8s.example");
     Path clusters = Files.writeString(temp.resolve("clusters.yml"),
         "- id: alpha\n  provider: aws\n  apiServer: https://alpha.example.com\n");
     return component(Map.of("clusters", clusters.toString(),
         "certificates", "vault", "vault-address", vault.address().toString(),
         "vault-token-file", token.toString(), "vault-allow-insecure-http", "true",
-        "http-address", "127.0.0.1:0")).controller();
+        "http-address", "127.0.0.1:0"), clock).controller();
   }
 
   /**
@@ -186,21 +200,23 @@ class ControllerComponentTest {
   void aChangeOfARefusedVaultTokenFileStartsAReconcile() throws Exception {
     FakeVault vault = FakeVault.start(Clock.systemUTC());
     Path token = Files.writeString(temp.resolve("token"), "not-a-token");
-    Controller controller = alphaFromVault(vault, token);
+    // the controller's time stands still from the token's first refusal until the change is
+    // told: alpha's own next attempt, whose login would read the fixed token first (and nothing
+    // would wait for it then), does not come before, however late the test writes it
+    StillClock stillFromTheRefusal = new StillClock(
+        () -> vault.requestCount("auth/token/lookup-self") >= 1);
+    Controller controller = alphaFromVault(vault, token, stillFromTheRefusal);
     try (LogCapture loop = LogCapture.everythingOf(ReconcileLoop.class)) {
       controller.start();
       Thread runner = new Thread(controller::run, "controller");
       runner.start();
       try {
         awaitMetric(controller, "promcc_rejections{reason=\"vault-token-invalid\"} 1.0");
-        // after 4 attempts alpha's own next one is 8 s away, past the watch's check (every 2 s):
-        // its login would read the fixed token first, and nothing would wait for it then
-        Poll.until(Duration.ofSeconds(30), "alpha's 4 attempts",
-            () -> vault.requestCount("auth/token/lookup-self") >= 4);
         Files.writeString(token, vault.createToken(Duration.ofDays(1), true, Duration.ZERO)
             .reveal());
         Poll.until(Duration.ofSeconds(30), "a reconcile for the token file's change",
             () -> changes(loop).contains(credentialChanged(token)));
+        stillFromTheRefusal.release(); // the reconcile is due once its settle has passed
         awaitMetric(controller, "promcc_rejections{reason=\"vault-token-invalid\"} 0.0");
       } finally {
         controller.stop();
@@ -239,6 +255,47 @@ class ControllerComponentTest {
         runner.join(Duration.ofSeconds(30).toMillis());
         vault.close();
       }
+    }
+  }
+
+  /**
+   * The system's clock until {@code from} holds, the first time it is read then; still at that
+   * instant from then on until {@link #release}, the system's clock again after it.
+   */
+  private static final class StillClock extends Clock {
+    private final BooleanSupplier from;
+    private final AtomicReference<Instant> still = new AtomicReference<>();
+    private volatile boolean released;
+
+    StillClock(BooleanSupplier from) {
+      this.from = from;
+    }
+
+    void release() {
+      released = true;
+    }
+
+    @Override
+    public Instant instant() {
+      if (released) {
+        return Instant.now();
+      }
+      Instant at = still.get();
+      if (at == null && from.getAsBoolean()) {
+        still.compareAndSet(null, Instant.now());
+        at = still.get();
+      }
+      return at != null ? at : Instant.now();
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException("a test's clock, in UTC");
     }
   }
 
