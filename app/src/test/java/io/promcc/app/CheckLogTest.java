@@ -41,7 +41,10 @@ class CheckLogTest {
           "--discovery", "kubernetes", "--kubeconfig",
           FakeKubeconfigs.write(host, temp.resolve("kubeconfig")).toString(),
           "--certificates", "secrets", "--lease-namespace", "monitoring",
-          "--out", temp.resolve("out").toString(), "--log-level", "warning"));
+          "--out", temp.resolve("out").toString(), "--log-level", "warning",
+          // the informers' first lists on a busy machine may take longer than the minute of the
+          // default: not what is tested here, and the process is bounded all the same
+          "--sync-timeout", PROCESS_SECONDS + "s"));
       Path log = temp.resolve("check.log");
       Process process = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(log.toFile()).start();
