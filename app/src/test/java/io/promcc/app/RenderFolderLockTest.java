@@ -27,6 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  * controller holds it.
  */
 class RenderFolderLockTest {
+  /**
+   * How long the {@code promcc render} process may take: a JVM's start and its refusal, on a busy
+   * 2-core machine many times their CPU time, as for the other tests of a promcc process.
+   */
+  private static final long PROCESS_SECONDS = 180;
   /** A base config whose label shows whether render wrote the config. */
   private static final String RENDER_MARK = "written-by-render";
 
@@ -57,7 +62,8 @@ class RenderFolderLockTest {
         "render", "--clusters", clusters().toString(), "--base-config", base.toString(),
         "--out", out.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
-      assertTrue(render.waitFor(60, TimeUnit.SECONDS), "render did not end");
+      assertTrue(render.waitFor(PROCESS_SECONDS, TimeUnit.SECONDS),
+          "render did not end within " + PROCESS_SECONDS + " s");
       String output = Files.readString(log, StandardCharsets.UTF_8);
 
       assertEquals(2, render.exitValue(), output);

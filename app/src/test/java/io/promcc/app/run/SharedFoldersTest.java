@@ -36,6 +36,13 @@ import org.junit.jupiter.api.io.TempDir;
  * The lock is the operating system's, so it goes with the process that held it, however it ended.
  */
 class SharedFoldersTest {
+  /**
+   * How long another {@code promcc run} process may take to sync its sources or be refused: a
+   * JVM's start, on a busy 2-core machine many times its CPU time, as for the other tests of a
+   * promcc process.
+   */
+  private static final long PROCESS_SECONDS = 180;
+
   @TempDir Path temp;
   private final List<Runnable> stops = new ArrayList<>();
 
@@ -140,7 +147,7 @@ class SharedFoldersTest {
    * it started on its folders) or its output ends (false).
    */
   private static boolean syncs(Process process, List<String> seen) {
-    return assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+    return assertTimeoutPreemptively(Duration.ofSeconds(PROCESS_SECONDS), () -> {
       BufferedReader lines = new BufferedReader(new InputStreamReader(
           process.getInputStream(), StandardCharsets.UTF_8));
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
