@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoordinationV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -17,7 +18,6 @@ import io.promcc.core.model.GuestCluster;
 import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.Poll;
 import io.promcc.kube.fake.TestCa;
-import io.kubernetes.client.openapi.apis.CoordinationV1Api;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;

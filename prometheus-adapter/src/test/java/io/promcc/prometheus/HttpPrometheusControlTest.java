@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusUnavailableException;
-import io.promcc.core.port.ReloadRejectedException;
 import io.promcc.core.port.ReloadAck;
+import io.promcc.core.port.ReloadRejectedException;
 import io.promcc.core.port.RuntimeInfo;
 import java.io.IOException;
 import java.time.Duration;

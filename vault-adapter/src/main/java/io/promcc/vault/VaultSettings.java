@@ -6,8 +6,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.Problems;
-import io.promcc.core.model.ValidationException;
 import io.promcc.core.model.UrlText;
+import io.promcc.core.model.ValidationException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

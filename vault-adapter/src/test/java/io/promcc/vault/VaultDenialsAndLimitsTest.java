@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.GuestCluster;
-import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.model.Secret;
+import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateUnavailableException;
 import io.promcc.vault.fake.FakeVault;
 import io.promcc.vault.fake.RecordedRequest;

@@ -1,8 +1,8 @@
 package io.promcc.app.local;
 
 import com.google.common.net.InetAddresses;
-import io.promcc.core.model.Quoting;
 import io.promcc.core.model.KeyPairs;
+import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
 import java.io.IOException;
 import java.io.StringReader;

@@ -2,7 +2,9 @@ package io.promcc.app.run;
 
 import dagger.Module;
 import dagger.Provides;
+import io.kubernetes.client.openapi.ApiClient;
 import io.promcc.app.SourceErrors;
+import io.promcc.app.events.ServiceEvents;
 import io.promcc.app.local.CertificateDirectory;
 import io.promcc.app.local.ClusterFileSource;
 import io.promcc.app.local.FileWatcher;
@@ -14,8 +16,6 @@ import io.promcc.app.status.VaultMetrics;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.GuestClusterSource;
-import io.kubernetes.client.openapi.ApiClient;
-import io.promcc.app.events.ServiceEvents;
 import io.promcc.kube.KubeAdapterSettings;
 import io.promcc.kube.LeaderElection;
 import io.promcc.kube.SecretCertificateSource;

@@ -2,6 +2,13 @@ package io.promcc.app.status;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.app.events.EventFailureCount;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.reconcile.Phase;
+import io.promcc.core.reconcile.ReconcileResult;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.prometheus.TargetHealth;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
@@ -13,13 +20,6 @@ import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
-import io.promcc.app.events.EventFailureCount;
-import io.promcc.core.model.ClusterId;
-import io.promcc.core.model.Rejection;
-import io.promcc.core.reconcile.Phase;
-import io.promcc.core.reconcile.ReconcileResult;
-import io.promcc.core.reconcile.ReconcileResult.Outcome;
-import io.promcc.prometheus.TargetHealth;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;

@@ -1,14 +1,14 @@
 package io.promcc.app.status;
 
+import io.promcc.core.reconcile.ReconcileResult;
+import io.promcc.core.reconcile.ScrapeDiscovery;
+import io.promcc.core.reconcile.VerifiedReload;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
-import io.promcc.core.reconcile.ReconcileResult;
-import io.promcc.core.reconcile.ScrapeDiscovery;
-import io.promcc.core.reconcile.VerifiedReload;
 import java.util.EnumMap;
 import java.util.Map;
 

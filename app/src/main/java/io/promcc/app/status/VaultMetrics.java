@@ -2,11 +2,11 @@ package io.promcc.app.status;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.model.ClusterId;
+import io.promcc.vault.CertificateListener;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.promcc.core.model.ClusterId;
-import io.promcc.vault.CertificateListener;
 import java.time.Instant;
 
 /**

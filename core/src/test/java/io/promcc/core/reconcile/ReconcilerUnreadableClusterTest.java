@@ -17,9 +17,9 @@ import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.testing.TestCertificates;
 import java.util.List;
 import java.util.SortedMap;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * A cluster the cluster source knows to be present but cannot read (its Service is malformed and

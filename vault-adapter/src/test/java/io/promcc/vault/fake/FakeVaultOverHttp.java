@@ -1,10 +1,9 @@
 package io.promcc.vault.fake;
 
-import io.promcc.core.testing.MutableClock;
-
 import io.github.jopenlibs.vault.json.Json;
 import io.github.jopenlibs.vault.json.JsonObject;
 import io.promcc.core.model.Secret;
+import io.promcc.core.testing.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.promcc.core.model.Secret;
 import java.net.http.HttpResponse;
 import java.security.KeyPair;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** The fake's PKI engine, as Vault's (builtin/logical/pki): what it signs and refuses. */
