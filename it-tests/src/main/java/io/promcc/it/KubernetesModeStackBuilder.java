@@ -3,6 +3,7 @@ package io.promcc.it;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.kube.fake.FakeKubeApi;
+import io.promcc.kube.fake.FakeRequest;
 import io.promcc.vault.fake.FakeVault;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Options of {@link KubernetesModeStack}, from {@link KubernetesModeStack#builder}, and the
@@ -27,6 +29,7 @@ public final class KubernetesModeStackBuilder {
   private final Map<String, String> controllerEnv = new LinkedHashMap<>();
   private final List<String> controllerJvmOptions = new ArrayList<>();
   private final List<String> prometheusFlags = new ArrayList<>();
+  private Consumer<FakeRequest> hostRequests = request -> { };
 
   KubernetesModeStackBuilder(Path workDir, Path appJar, Path prometheusBinary) {
     this.workDir = requireNonNull(workDir, "workDir == null").toAbsolutePath();
@@ -66,6 +69,15 @@ public final class KubernetesModeStackBuilder {
     return this;
   }
 
+  /**
+   * Also hands every request of the host API fake to {@code listener}, on the thread serving
+   * it, before it is answered (when it came, for a bound counted from it). Must be thread-safe.
+   */
+  public KubernetesModeStackBuilder hostRequests(Consumer<FakeRequest> listener) {
+    this.hostRequests = requireNonNull(listener, "listener == null");
+    return this;
+  }
+
   Path workDir() {
     return workDir;
   }
@@ -76,7 +88,7 @@ public final class KubernetesModeStackBuilder {
 
   /** Starts the host API and Vault fakes and writes the controller's files. */
   public KubernetesModeStack create() {
-    FakeKubeApi host = FakeKubeApi.start();
+    FakeKubeApi host = FakeKubeApi.builder().onRequest(hostRequests).start();
     FakeVault vault = null;
     try {
       vault = FakeVault.startHttps(Clock.systemUTC());
