@@ -68,10 +68,38 @@ if ! command -v strace >/dev/null; then
     echo "test.sh: strace is missing; SecurityIT's trace test is skipped (fails when CI=true)" >&2
   fi
 fi
-# bounded as a whole too (each test fork is, in the pom); a full run takes about 20 minutes;
-# in the foreground, so that a Ctrl-C still reaches Maven
+# bounded as a whole too (each test fork is, in the pom); a full run takes about 20 minutes.
+# Maven runs in a process group of its own (timeout's, which is not --foreground), so that the
+# bound, and SIGTERM, SIGINT (Ctrl-C) or SIGHUP to this script, end everything the tests started
+# with it (the test JVMs, Prometheus, promcc run), not Maven alone: timeout sends SIGTERM to the
+# group, SIGKILL a minute later if Maven still runs; once Maven has ended, what is left in the
+# group gets SIGTERM, and SIGKILL after 30 s. PROMCC_TEST_BOUND sets the bound (s, 3600).
+bound=${PROMCC_TEST_BOUND:-3600}
 status=0
-timeout --foreground --kill-after=60 3600 mvn -B -ntp verify -Dpromcc.tools.dir="$tools_bin" \
-  "${tools3_args[@]}" "$@" || status=$?
+timeout --kill-after=60 "$bound" mvn -B -ntp verify -Dpromcc.tools.dir="$tools_bin" \
+  "${tools3_args[@]}" "$@" &
+group=$!
+# a signal to this script: timeout passes SIGTERM on to its group
+signalled=
+trap 'signalled=1; kill -TERM "$group" 2>/dev/null || true' TERM INT HUP
+# a trap ends wait early (status over 128): wait again, timeout ends within a minute of a signal
+while :; do
+  status=0
+  wait "$group" || status=$?
+  [ "$status" -gt 128 ] && [ -n "$signalled" ] && kill -0 "$group" 2>/dev/null || break
+done
+end_group_left() {
+  kill -0 -- "-$group" 2>/dev/null || return 0
+  echo "test.sh: processes left in Maven's process group, ended now:" >&2
+  pgrep -a -g "$group" | cut -c 1-200 >&2 || true
+  kill -TERM -- "-$group" 2>/dev/null || true
+  local until=$((SECONDS + 30))
+  while [ "$SECONDS" -lt "$until" ]; do
+    kill -0 -- "-$group" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL -- "-$group" 2>/dev/null || true
+}
+end_group_left
 warn_tools3_skipped
 exit "$status"

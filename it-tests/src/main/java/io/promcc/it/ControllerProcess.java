@@ -2,6 +2,7 @@ package io.promcc.it;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.testing.ChildProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * {@code /readyz} can be read.
  *
  * <p>{@link #stop()} is what a container runtime does (SIGTERM) and checks what the controller
- * promises: exit code 0 within {@link #STOP_LIMIT}. {@link #kill()} is SIGKILL.
+ * promises: exit code 0 within {@link #STOP_LIMIT}. {@link #kill()} is SIGKILL. A process not
+ * stopped before this JVM ends is ended with it ({@link ChildProcesses}).
  *
  * <p>Thread-safe: reads may run from any thread; start and stop belong to the owner.
  */
@@ -131,7 +133,8 @@ public final class ControllerProcess implements AutoCloseable {
         }
         builder.environment().putAll(environment);
         long started = System.nanoTime();
-        Process process = builder.start();
+        // ended with this JVM if it is not stopped before
+        Process process = ChildProcesses.JVM.register(builder.start());
         return new ControllerProcess(process, started, port, new LogFile(logFile),
             List.copyOf(command));
       } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.promcc.it;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.testing.ChildProcesses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -48,13 +49,13 @@ public final class Promtool {
     requireNonNull(config, "config == null");
     Path output = Files.createTempFile(workDir, ".promtool-", ".out");
     try {
-      Process process = new ProcessBuilder(List.of(binary.toString(), "check", "config",
-          config.toAbsolutePath().toString()))
+      Process process = ChildProcesses.JVM.register(new ProcessBuilder(List.of(
+          binary.toString(), "check", "config", config.toAbsolutePath().toString()))
           .directory(workDir.toFile())
           .redirectErrorStream(true)
           .redirectOutput(output.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-          .start();
+          .start());
       boolean ended;
       try {
         ended = process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

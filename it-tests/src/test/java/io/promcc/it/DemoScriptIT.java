@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.testing.ChildProcesses;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -188,7 +189,7 @@ class DemoScriptIT {
     builder.environment().put("PROMCC_BUILD", "never");
     builder.environment().put("PROMETHEUS_BIN_DIR", ItEnvironment.prometheus().getParent()
         .toString());
-    script = builder.start();
+    script = ChildProcesses.JVM.register(builder.start());
     return new Demo(output, work);
   }
 

@@ -23,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * port, with a data folder of its own, its output appended to a log file and no input. The
  * binary is {@link PrometheusTools#prometheus()} unless told otherwise, so a missing Prometheus
  * fails under {@code CI=true} and skips the test elsewhere. Start, readiness and stop are each
- * bounded; nothing here sleeps for a fixed time.
+ * bounded; nothing here sleeps for a fixed time. The process ends with this JVM if it is not
+ * stopped before ({@link ChildProcesses}).
  *
  * <p>Thread-safe: queries and stops may come from any thread. {@link Builder} is not.
  */
@@ -149,11 +150,13 @@ public final class PrometheusProcess implements AutoCloseable {
           command.add("--web.enable-lifecycle");
         }
         command.addAll(flags);
-        Process process = new ProcessBuilder(command).directory(workDir.toFile())
+        // ended with this JVM if it is not stopped before
+        Process process = ChildProcesses.JVM.register(new ProcessBuilder(command)
+            .directory(workDir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-            .start();
+            .start());
         return new PrometheusProcess(process, chosen, logFile, configFile);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start " + executable, e);
