@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.SortedSet;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /**
@@ -242,6 +243,28 @@ public final class PrometheusServer implements AutoCloseable {
    */
   public long configLoadAttempts() {
     return log.count(CONFIG_LOADING);
+  }
+
+  /**
+   * Waits until no TCP connection to Prometheus' port is closing: one whose client has gone
+   * (CLOSE_WAIT; e.g. a controller killed after it sent a reload) stays so until Prometheus has
+   * served what was sent on it and closed it, which a busy machine may delay. Afterwards a load
+   * such a request asked for is in the log. Reads {@code /proc/net/tcp} (Linux, IPv4 loopback).
+   *
+   * @throws Wait.TimedOutException if one is still closing after {@code timeout}
+   */
+  public void awaitGoneClientsServed(Duration timeout) {
+    Wait.until(timeout, Duration.ofMillis(20), "no connection to " + url() + " left closing",
+        () -> closingConnections() == 0, () -> "");
+  }
+
+  private long closingConnections() throws IOException {
+    String local = String.format(":%04X", port());
+    try (Stream<String> lines = Files.lines(Path.of("/proc/net/tcp"))) {
+      // sl local_address rem_address st ...; st 08 is CLOSE_WAIT
+      return lines.skip(1).map(line -> line.trim().split("\\s+"))
+          .filter(fields -> fields[1].endsWith(local) && fields[3].equals("08")).count();
+    }
   }
 
   /** SIGTERM, then SIGKILL if it has not ended after {@link #STOP_TIMEOUT}. Idempotent. */
