@@ -25,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Scenario 7: a burst of 200 Services created within 2 seconds, in Kubernetes mode with the
  * controller's default settle (25 ms), debounce (250 ms) and max delay (2 s): Prometheus reloads
- * at most twice, counted by Prometheus itself (its log line for each loaded config, and
+ * at most twice (once more for each pause of the test's own thread that ended a debounce or a
+ * max delay early: a busy machine may stall it; see {@link #windows}), counted by Prometheus
+ * itself (its log line for each loaded config, and
  * {@code prometheus_config_last_reload_success_timestamp_seconds}), and loads all 200 clusters.
  * Each cluster's certificate is signed by Vault (one PKI mount for all); the clusters' API server
  * is a loopback port nothing listens on, since what is counted is reloads and loaded clusters,
@@ -39,6 +41,8 @@ class BurstIT {
   private static final int BATCHES = 20;
   /** From the first batch to the last. */
   private static final Duration SPREAD = Duration.ofMillis(1615);
+  private static final Duration DEBOUNCE = Duration.ofMillis(250);
+  private static final Duration MAX_DELAY = Duration.ofSeconds(2);
 
   @TempDir
   Path dir;
@@ -80,8 +84,9 @@ class BurstIT {
   private KubernetesModeStackBuilder builder() {
     return KubernetesModeStack.builder(dir, ItEnvironment.appJar(), ItEnvironment.prometheus())
         .scrapeInterval(Duration.ofSeconds(30))
-        .controllerFlag("debounce", "250ms") // the defaults, not the stack's quicker debounce
-        .controllerFlag("max-delay", "2s");
+        // the defaults, not the stack's quicker debounce
+        .controllerFlag("debounce", DEBOUNCE.toMillis() + "ms")
+        .controllerFlag("max-delay", MAX_DELAY.toSeconds() + "s");
   }
 
   /**
@@ -108,6 +113,7 @@ class BurstIT {
         new V1ObjectMeta().name("unrelated").namespace("default")));
     double reconcilesBefore = stack.controller().metricSum("promcc_reconcile_total");
     long start = System.nanoTime();
+    long[] createdAt = new long[CLUSTERS];
     for (int i = 0; i < CLUSTERS; i++) {
       int batch = i * batches / CLUSTERS;
       if (batch > 0 && i * batches % CLUSTERS < batches) {
@@ -120,9 +126,10 @@ class BurstIT {
       V1Service service = services.get(i);
       stack.host().store().create(ApiResource.SERVICES, service.getMetadata().getNamespace(),
           service);
+      createdAt[i] = System.nanoTime();
     }
     Duration created = Duration.ofNanos(System.nanoTime() - start);
-    assertTrue(created.compareTo(Duration.ofSeconds(2)) < 0, "created in " + created);
+    int windows = windows(createdAt);
 
     SortedSet<String> expected = new TreeSet<>(ids);
     Wait.until(WAIT, Duration.ofMillis(500), "all " + CLUSTERS + " clusters loaded",
@@ -151,14 +158,39 @@ class BurstIT {
         + phases);
     System.out.printf("BurstIT (%s): %d Services created in %d ms; all loaded %d ms after the"
         + " first; %d reloads by Prometheus' log (controller: %.0f reloads in all, start"
-        + " included; %.0f reconciles since the burst)%n", certificates, CLUSTERS,
-        created.toMillis(), loaded.toMillis(), reloads, controllerReloads, reconciles);
-    assertTrue(reloads >= 1 && reloads <= 2, reloads + " reloads for the burst; prometheus log:\n"
-        + prometheus.log().tail(20));
+        + " included; %.0f reconciles since the burst); the creates' times allow %d%n",
+        certificates, CLUSTERS, created.toMillis(), loaded.toMillis(), reloads,
+        controllerReloads, reconciles, windows + 1);
+    assertTrue(reloads >= 1 && reloads <= windows + 1, reloads + " reloads for the burst, where"
+        + " its creates in " + created.toMillis() + " ms allow " + (windows + 1)
+        + "; prometheus log:\n" + prometheus.log().tail(20));
     assertTrue(reloadedAt > reloadedBefore, "Prometheus' last successful reload is the burst's");
     assertEquals(1.0, prometheus.selfMetric("prometheus_config_last_reload_successful")
         .orElse(0));
     assertEquals(expected, loadedClusters(prometheus));
+  }
+
+  /**
+   * How many reconciles a debounce of {@link #DEBOUNCE} and a max delay of {@link #MAX_DELAY}
+   * make of creates at {@code times} (ascending nanoTimes): a window opens at a create and closes
+   * once the creates pause for the debounce or the max delay has passed since it opened. One
+   * when the burst runs as planned (within 2 s, no pause of 250 ms); each stall of the test's
+   * thread that a busy machine makes that long adds one. The reloads allowed are one more: a
+   * create's event may reach the controller after its reconcile began.
+   */
+  static int windows(long[] times) {
+    int windows = 0;
+    long opened = 0;
+    long last = 0;
+    for (long time : times) {
+      if (windows == 0 || time - last >= DEBOUNCE.toNanos()
+          || time - opened >= MAX_DELAY.toNanos()) {
+        windows++;
+        opened = time;
+      }
+      last = time;
+    }
+    return windows;
   }
 
   private static double reloadTimestamp(PrometheusServer prometheus) throws IOException {
