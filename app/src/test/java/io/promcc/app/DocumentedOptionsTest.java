@@ -36,10 +36,11 @@ class DocumentedOptionsTest {
   /**
    * Not promcc's: Prometheus' feature flag, scripts/bench-shapes.sh's mode, and kubectl's and
    * docker's in the deployment's commands (the upgrade check's delete and wait among them, and
-   * the log of a container's previous run).
+   * the log of a container's previous run), and timeout's, which scripts/test.sh leaves out.
    */
   private static final Set<String> OTHERS = Set.of("--enable-feature", "--mode",
-      "--from-file", "--build-arg", "--ignore-not-found", "--for", "--timeout", "--previous");
+      "--from-file", "--build-arg", "--ignore-not-found", "--for", "--timeout", "--previous",
+      "--foreground");
   /**
    * Named in the docs but not promcc's to read: the example of a mistyped variable, and the
    * switches of the tests against a real cluster.

@@ -21,9 +21,12 @@ public final class UnknownVariables {
   /** Kubernetes' service links of a Service named promcc (enableServiceLinks, the default). */
   private static final Pattern SERVICE_LINK = Pattern.compile("PROMCC_(SERVICE_HOST"
       + "|SERVICE_PORT(_\\w+)?|PORT(_\\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)");
-  /** The variables of the project's own scripts (demo.sh, harness-classpath.sh, the tools'). */
-  private static final Pattern SCRIPTS = Pattern.compile(
-      "PROMCC_(DEMO_\\w+|BUILD|TOOLS_DIR|TOOLS_CACHE|DEBIAN_MIRROR|DEBIAN_SUITES3?)");
+  /**
+   * The variables of the project's own scripts (demo.sh, harness-classpath.sh, the tools',
+   * test.sh's and test-end-check.sh's).
+   */
+  private static final Pattern SCRIPTS = Pattern.compile("PROMCC_(DEMO_\\w+|BUILD|TOOLS_DIR"
+      + "|TOOLS_CACHE|DEBIAN_MIRROR|DEBIAN_SUITES3?|TEST_BOUND|CHECK_IT)");
 
   private UnknownVariables() {}
 
