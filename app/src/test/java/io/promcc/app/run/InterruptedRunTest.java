@@ -61,7 +61,7 @@ class InterruptedRunTest {
       return unchanged();
     }, clock);
     Controller controller = TestControllers.controller(settings, new FakeCertificateSource(),
-        loop, new FileWatcher(), clock, Duration.ofSeconds(3));
+        loop, new FileWatcher(), clock, BOUND);
     controller.start();
     Thread runner = running(controller);
     assertTrue(reconciled.await(BOUND.toMillis(), TimeUnit.MILLISECONDS), "no reconcile ran");
@@ -98,7 +98,7 @@ class InterruptedRunTest {
     Clock clock = Clock.systemUTC();
     Controller controller = TestControllers.controller(settings, neverSynced,
         TestControllers.loop(settings, InterruptedRunTest::unchanged, clock), new FileWatcher(),
-        clock, Duration.ofSeconds(3));
+        clock, BOUND);
     controller.start();
     Thread runner = running(controller);
     assertTrue(waiting.await(BOUND.toMillis(), TimeUnit.MILLISECONDS), "no wait for sources");

@@ -47,7 +47,7 @@ class StopMarksTest {
     }, clock);
     Controller controller = TestControllers.controller(settings,
         new ClosedAs(() -> inClose.set(StopEnd.ofCurrentThread())), loop, new FileWatcher(),
-        clock, Duration.ofSeconds(3));
+        clock, BOUND);
     controller.start();
     Thread runner = TestControllers.running(controller, new AtomicReference<>());
     assertTrue(reconciled.await(BOUND.toMillis(), TimeUnit.MILLISECONDS), "no reconcile ran");
