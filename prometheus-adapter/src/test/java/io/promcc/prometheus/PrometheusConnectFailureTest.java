@@ -25,10 +25,12 @@ import org.junit.jupiter.api.Test;
  * ConnectException of the same message, "Network is unreachable" (ENETUNREACH) among them, which
  * was told as "connection refused". A refusal the JDK's client tells without words (a
  * ConnectException caused by a ClosedChannelException, as the system's own connect timeout) is
- * told by one plain connect to the same host and port.
+ * told by one plain connect to the same host and port, whose thread is waited for 30 s here.
  */
 class PrometheusConnectFailureTest extends HttpPrometheusControlTestSupport {
   private static final String RUNTIME_INFO = "GET /api/v1/status/runtimeinfo";
+  /** How long a probe's thread is waited for here: only a failure reaches it. */
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   /** Linux refuses a TCP connection to a multicast address with ENETUNREACH. */
   @Test
@@ -69,14 +71,21 @@ class PrometheusConnectFailureTest extends HttpPrometheusControlTestSupport {
         + "where this host has no ipv6 route, for one)";
   }
 
-  /** The JDK's client says "ConnectException", caused by a "ClosedChannelException". */
+  /**
+   * The JDK's client says "ConnectException", caused by a "ClosedChannelException": the client
+   * promcc makes, and the JVM's sockets as the probe.
+   */
   @Test
   void aPortNothingListensOnIsToldARefusal() {
     URI uri = URI.create("http://127.0.0.1:" + FreePorts.next() + "/");
+    PrometheusAdapterSettings settings = settings(uri).build();
+    PrometheusHttp http = new PrometheusHttp(HttpPrometheusControl.newHttpClient(settings),
+        settings, new ConnectProbe(ConnectProbe::connect, PATIENCE));
     PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
-        () -> control(settings(uri).build()).runtimeInfo());
+        () -> http.send(HttpRequest.newBuilder(uri.resolve("-/ready")).build(), READY,
+            Duration.ofSeconds(30), 1000));
 
-    assertEquals(RUNTIME_INFO + " to prometheus at \"" + uri + "\" failed: connection refused",
+    assertEquals(READY + " to prometheus at \"" + uri + "\" failed: connection refused",
         e.getMessage());
   }
 
@@ -88,7 +97,7 @@ class PrometheusConnectFailureTest extends HttpPrometheusControlTestSupport {
     ConnectProbe probe = new ConnectProbe((host, port, millis) -> {
       probed.add(host + " " + port + " " + millis);
       throw new SocketTimeoutException("Connect timed out");
-    });
+    }, PATIENCE);
 
     assertEquals(READY + " to prometheus at \"" + uri + "\" failed: no connection: the host does "
         + "not answer (a connect to it was not answered within PT2S): check --prometheus-url, "
