@@ -34,6 +34,8 @@ import java.util.concurrent.TimeoutException;
 final class ConnectProbe {
   /** The most a probe's connect waits. */
   static final Duration BOUND = Duration.ofSeconds(2);
+  /** How long the probe's thread is waited for: the bound and a second more. */
+  static final Duration WAIT = BOUND.plusSeconds(1);
   /** The probe of the JVM's sockets. */
   static final ConnectProbe SOCKETS = new ConnectProbe(ConnectProbe::connect);
 
@@ -46,9 +48,19 @@ final class ConnectProbe {
   }
 
   private final Connector connector;
+  private final Duration wait;
 
   ConnectProbe(Connector connector) {
+    this(connector, WAIT);
+  }
+
+  /**
+   * With its thread waited for {@code wait} (a seam for tests: as long as a busy machine may
+   * take to run it, where the connect's own outcome is what they check).
+   */
+  ConnectProbe(Connector connector, Duration wait) {
     this.connector = requireNonNull(connector, "connector == null");
+    this.wait = requireNonNull(wait, "wait == null");
   }
 
   /**
@@ -76,7 +88,7 @@ final class ConnectProbe {
     thread.setDaemon(true);
     thread.start();
     try {
-      return outcome.get(BOUND.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      return outcome.get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Outcome.NOT_TOLD;
@@ -100,7 +112,8 @@ final class ConnectProbe {
     }
   }
 
-  private static void connect(String host, int port, int millis) throws IOException {
+  /** A plain connect of the JVM's sockets, closed at once. */
+  static void connect(String host, int port, int millis) throws IOException {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(host, port), millis);
     }

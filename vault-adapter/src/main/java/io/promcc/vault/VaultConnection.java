@@ -76,6 +76,7 @@ public final class VaultConnection {
   private final Duration timeout;
   private final Clock clock;
   private final CallStarts starts = new CallStarts();
+  private final ConnectProbe probe;
 
   VaultConnection(URI address, String namespace, HttpClient httpClient, Duration timeout) {
     this(address, namespace, httpClient, timeout, Clock.systemUTC());
@@ -83,6 +84,12 @@ public final class VaultConnection {
 
   VaultConnection(URI address, String namespace, HttpClient httpClient, Duration timeout,
       Clock clock) {
+    this(address, namespace, httpClient, timeout, clock, ConnectProbe.SOCKETS);
+  }
+
+  VaultConnection(URI address, String namespace, HttpClient httpClient, Duration timeout,
+      Clock clock, ConnectProbe probe) { // probe: why a connect failed, where the client is mute
+    this.probe = requireNonNull(probe, "probe == null");
     String text = requireNonNull(address, "address == null").toString();
     this.address = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     this.base = URI.create(this.address);
@@ -335,7 +342,7 @@ public final class VaultConnection {
     // no cause attached: the message says what happened, and nothing of the request is kept
     return new VaultRequestException(VaultFailure.UNREACHABLE, 0, List.of(),
         "cannot reach vault at " + address + " for " + operation + ": "
-            + NoAnswerWords.of(chain, base, () -> ConnectProbe.SOCKETS.probe(base,
+            + NoAnswerWords.of(chain, base, () -> probe.probe(base,
                 httpClient.proxy())).orElseGet(() -> shown.getClass().getSimpleName()
                 + (shown.getMessage() == null ? "" : " " + shown.getMessage())), null);
   }

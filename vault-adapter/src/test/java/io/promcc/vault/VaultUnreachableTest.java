@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.ClosedChannelException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,8 @@ class VaultUnreachableTest {
   }
 
   private static final String LOOKUP = " for GET auth/token/lookup-self: ";
+  /** How long a probe's thread is waited for here: only a failure reaches it. */
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
   private static final String AT_LOCAL = "cannot reach vault at http://127.0.0.1:8200" + LOOKUP;
 
   /**
@@ -50,7 +53,11 @@ class VaultUnreachableTest {
   @Test
   void aPortNothingListensOnIsToldARefusal() {
     String address = "http://127.0.0.1:" + FreePorts.next();
-    VaultRequestException e = failedGet(address, Duration.ofSeconds(30));
+    VaultConnection connection = new VaultConnection(URI.create(address), null,
+        HttpClient.newHttpClient(), Duration.ofSeconds(30), Clock.systemUTC(),
+        new ConnectProbe(ConnectProbe::connect, PATIENCE));
+    VaultRequestException e = assertThrows(VaultRequestException.class,
+        () -> connection.get("auth/token/lookup-self", null));
 
     assertEquals("cannot reach vault at " + address + LOOKUP + "connection refused (nothing "
         + "listens there: check the vault address and port, and that vault, or its proxy, "
@@ -75,7 +82,8 @@ class VaultUnreachableTest {
   @Test
   void theProbeConnectsWhereTheRequestConnects() {
     List<String> probed = new CopyOnWriteArrayList<>();
-    ConnectProbe probe = new ConnectProbe((host, port, millis) -> probed.add(host + ":" + port));
+    ConnectProbe probe = new ConnectProbe((host, port, millis) -> probed.add(host + ":" + port),
+        PATIENCE);
     VaultProxy proxy = VaultProxy.fromEnvironment(URI.create("https://vault.corp:8200"),
         Map.of("HTTPS_PROXY", "http://proxy.corp:3128")::get);
 
