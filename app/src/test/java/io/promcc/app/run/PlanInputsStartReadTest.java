@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PlanInputsStartReadTest {
   private static final ControllerSettings SETTINGS = ControllerSettings.builder().build();
-  private static final Duration BOUND = Duration.ofMillis(200);
+  private static final Duration BOUND = Duration.ofSeconds(1);
   private static final String PROFILE = "jobs:\n- name: x\n  role: node\n  target: direct\n";
 
   @TempDir Path temp;
@@ -65,7 +65,7 @@ class PlanInputsStartReadTest {
             () -> inputs(Optional.empty(), Optional.of(profile))));
 
     assertEquals("profile \"" + profile + "\" is invalid (1 problem)\n  - was not read: its "
-        + "read at start did not end within 200ms (is its volume hanging?)", e.getMessage());
+        + "read at start did not end within 1s (is its volume hanging?)", e.getMessage());
   }
 
   @Test
@@ -79,7 +79,7 @@ class PlanInputsStartReadTest {
         () -> assertThrows(ValidationException.class, () -> inputs.atStart(inputs::reload)));
 
     assertEquals("base config \"" + base + "\" is invalid (1 problem)\n  - was not read: its "
-        + "read at start did not end within 200ms (is its volume hanging?)", e.getMessage());
+        + "read at start did not end within 1s (is its volume hanging?)", e.getMessage());
   }
 
   @Test
@@ -93,6 +93,6 @@ class PlanInputsStartReadTest {
         () -> assertThrows(ValidationException.class, () -> inputs.atStart(inputs::reload)));
 
     assertEquals("profile \"" + profile + "\" is invalid (1 problem)\n  - was not read: its "
-        + "read at start did not end within 200ms (is its volume hanging?)", e.getMessage());
+        + "read at start did not end within 1s (is its volume hanging?)", e.getMessage());
   }
 }
