@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -282,7 +283,8 @@ public final class ReconcileLoop {
   /**
    * Stops taking triggers and ends {@link #run()}: a running reconcile may finish within
    * {@code grace}; after that its waits are interrupted (the store's writes are atomic, so the
-   * files stay whole). Returns when the loop has ended or a second grace has passed.
+   * files stay whole). Returns when the loop has ended or a second grace has passed. An
+   * interrupt of the calling thread cuts neither grace short; it is set again on return.
    */
   public void stop(Duration grace) {
     Thread thread;
@@ -297,23 +299,37 @@ public final class ReconcileLoop {
     if (thread == null || thread == Thread.currentThread()) {
       return;
     }
-    try {
-      thread.join(grace.toMillis());
-      if (thread.isAlive()) {
-        LOG.log(Level.WARNING, "a reconcile is still running after " + grace
-            + "; interrupting its waits");
-        lock.lock();
-        try {
-          interruptedByStop = true;
-        } finally {
-          lock.unlock();
-        }
-        thread.interrupt();
-        thread.join(grace.toMillis());
+    boolean interrupted = joinThroughInterrupts(thread, grace);
+    if (thread.isAlive()) {
+      LOG.log(Level.WARNING, "a reconcile is still running after " + grace
+          + "; interrupting its waits");
+      lock.lock();
+      try {
+        interruptedByStop = true;
+      } finally {
+        lock.unlock();
       }
-    } catch (InterruptedException e) {
+      thread.interrupt();
+      interrupted |= joinThroughInterrupts(thread, grace);
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Waits up to {@code grace} for {@code thread} to end, through interrupts: whether one came. */
+  private static boolean joinThroughInterrupts(Thread thread, Duration grace) {
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (long left = grace.toNanos(); left > 0 && thread.isAlive();
+        left = deadline - System.nanoTime()) {
+      try {
+        TimeUnit.NANOSECONDS.timedJoin(thread, left);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    return interrupted;
   }
 
   /**

@@ -167,4 +167,36 @@ class ReconcileLoopEndTest extends ReconcileLoopFixture {
     assertTrue(interrupted.get());
     assertFalse(runner.isAlive());
   }
+
+  /**
+   * An interrupt of the thread that stops the loop (an embedder's second interrupt of the
+   * thread of run()) cuts neither grace short: the reconcile still gets its grace, and its waits
+   * are still interrupted after it; the interrupt is kept for the caller.
+   */
+  @Test
+  void anInterruptOfTheStoppingThreadStillInterruptsTheWaitsAfterTheGrace() throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    AtomicBoolean interrupted = new AtomicBoolean();
+    ReconcileLoop loop = new ReconcileLoop(() -> {
+      inside.countDown();
+      try {
+        new CountDownLatch(1).await(120, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        interrupted.set(true);
+      }
+      return result(Outcome.PROMETHEUS_UNAVAILABLE, Optional.empty());
+    }, results::add, PACING, java.time.Clock.systemUTC(), new SplittableRandom(7));
+    Thread runner = new Thread(loop::run);
+    runner.start();
+    assertTrue(inside.await(30, TimeUnit.SECONDS));
+
+    Thread.currentThread().interrupt();
+    loop.stop(Duration.ofMillis(200));
+    boolean kept = Thread.interrupted();
+    runner.join(30_000);
+
+    assertTrue(interrupted.get(), "the reconcile's waits were interrupted after the grace");
+    assertFalse(runner.isAlive());
+    assertTrue(kept, "the stopping thread's interrupt is set again");
+  }
 }
