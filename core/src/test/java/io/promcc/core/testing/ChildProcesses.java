@@ -12,10 +12,11 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The processes tests and harnesses start, ended when the JVM that started them ends. A JVM
  * leaves its children running when it exits: a test fork ended from outside (SIGTERM) or by an
- * exit of its own would leave Prometheus and {@code promcc run} behind. {@link #JVM}'s shutdown hook sends SIGTERM to every registered process still
- * running and to its descendants, waits up to {@link #GRACE} in all, then sends SIGKILL to those
- * left; a process registered once that has begun is killed at once. SIGKILL of the JVM runs no
- * hook: its children are then left to whoever ends its process group ({@code scripts/test.sh}).
+ * exit of its own would leave Prometheus and {@code promcc run} behind. {@link #JVM}'s shutdown
+ * hook sends SIGTERM to every registered process still running and to its descendants, waits
+ * up to {@link #GRACE} in all, then sends SIGKILL to those left; a process registered once that
+ * has begun is killed at once. SIGKILL of the JVM runs no hook: its children are then left to
+ * whoever ends its process group ({@code scripts/test.sh}).
  *
  * <p>Thread-safe.
  */
