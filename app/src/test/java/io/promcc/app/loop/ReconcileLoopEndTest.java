@@ -146,17 +146,7 @@ class ReconcileLoopEndTest extends ReconcileLoopFixture {
   void stopInterruptsTheWaitsOfAReconcileThatOutlivesTheGrace() throws Exception {
     CountDownLatch inside = new CountDownLatch(1);
     AtomicBoolean interrupted = new AtomicBoolean();
-    ReconcileLoop loop = new ReconcileLoop(() -> {
-      inside.countDown();
-      try {
-        // a wait for Prometheus inside the reconcile, which nothing ends but an interrupt
-        new CountDownLatch(1).await(120, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        interrupted.set(true);
-      }
-      return result(Outcome.PROMETHEUS_UNAVAILABLE, Optional.empty());
-    }, results::add, PACING, java.time.Clock.systemUTC(),
-        new SplittableRandom(7));
+    ReconcileLoop loop = waitingForAnInterrupt(inside, interrupted);
     Thread runner = new Thread(loop::run);
     runner.start();
     assertTrue(inside.await(30, TimeUnit.SECONDS));
@@ -177,15 +167,7 @@ class ReconcileLoopEndTest extends ReconcileLoopFixture {
   void anInterruptOfTheStoppingThreadStillInterruptsTheWaitsAfterTheGrace() throws Exception {
     CountDownLatch inside = new CountDownLatch(1);
     AtomicBoolean interrupted = new AtomicBoolean();
-    ReconcileLoop loop = new ReconcileLoop(() -> {
-      inside.countDown();
-      try {
-        new CountDownLatch(1).await(120, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        interrupted.set(true);
-      }
-      return result(Outcome.PROMETHEUS_UNAVAILABLE, Optional.empty());
-    }, results::add, PACING, java.time.Clock.systemUTC(), new SplittableRandom(7));
+    ReconcileLoop loop = waitingForAnInterrupt(inside, interrupted);
     Thread runner = new Thread(loop::run);
     runner.start();
     assertTrue(inside.await(30, TimeUnit.SECONDS));
@@ -198,5 +180,21 @@ class ReconcileLoopEndTest extends ReconcileLoopFixture {
     assertTrue(interrupted.get(), "the reconcile's waits were interrupted after the grace");
     assertFalse(runner.isAlive());
     assertTrue(kept, "the stopping thread's interrupt is set again");
+  }
+
+  /**
+   * A loop whose reconcile waits for Prometheus, a wait nothing ends but an interrupt: counts
+   * {@code inside} down as it begins, sets {@code interrupted} when its wait is interrupted.
+   */
+  private ReconcileLoop waitingForAnInterrupt(CountDownLatch inside, AtomicBoolean interrupted) {
+    return new ReconcileLoop(() -> {
+      inside.countDown();
+      try {
+        new CountDownLatch(1).await(120, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        interrupted.set(true);
+      }
+      return result(Outcome.PROMETHEUS_UNAVAILABLE, Optional.empty());
+    }, results::add, PACING, java.time.Clock.systemUTC(), new SplittableRandom(7));
   }
 }
