@@ -228,8 +228,8 @@ final class PrometheusHttp {
     }
     URI uri = settings.prometheusUri();
     ConnectProbe.Outcome outcome = root instanceof NoRouteToHostException
-        ? ConnectProbe.Outcome.NO_ROUTE : probe.probe(host(uri), uri.getPort() >= 0
-            ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+        ? ConnectProbe.Outcome.NO_ROUTE
+        : probe.probe(UrlText.socketHost(uri), UrlText.portOrDefault(uri));
     return switch (outcome) {
       case REFUSED -> "connection refused";
       case NOT_ANSWERED -> "no connection: the host does not answer (a connect to it was not "
@@ -242,13 +242,6 @@ final class PrometheusHttp {
       case NOT_TOLD -> "no connection (refused, or the host not reachable): check "
           + "--prometheus-url, and that prometheus runs there";
     };
-  }
-
-  /** As a socket takes it: without an IPv6 address's brackets. */
-  private static String host(URI uri) {
-    String host = String.valueOf(uri.getHost());
-    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1)
-        : host;
   }
 
   private PrometheusUnavailableException unavailable(String endpoint, String what, Exception e) {

@@ -2,6 +2,7 @@ package io.promcc.vault;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.model.UrlText;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -74,10 +75,7 @@ final class ConnectProbe {
         return probe(socket.getHostString(), socket.getPort());
       }
     }
-    String host = String.valueOf(address.getHost());
-    return probe(host.startsWith("[") && host.endsWith("]")
-        ? host.substring(1, host.length() - 1) : host, address.getPort() >= 0
-        ? address.getPort() : "https".equalsIgnoreCase(address.getScheme()) ? 443 : 80);
+    return probe(UrlText.socketHost(address), UrlText.portOrDefault(address));
   }
 
   /** One connect to {@code host} at {@code port}, and what it gave. */

@@ -258,15 +258,12 @@ final class VaultProxy extends ProxySelector {
 
   /** As the request's URL holds it: lower case, without an IPv6 address's brackets. */
   private static String host(URI uri) {
-    String host = String.valueOf(uri.getHost()).toLowerCase(Locale.ROOT);
-    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1)
-        : host;
+    return UrlText.socketHost(uri).toLowerCase(Locale.ROOT);
   }
 
   /** The port of a request to {@code uri} as its URL writes it, as Go compares it. */
   private static String port(URI uri) {
-    return UrlText.portAsWritten(uri.toString(), uri.getPort() >= 0 ? uri.getPort()
-        : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+    return UrlText.portAsWritten(uri.toString(), UrlText.portOrDefault(uri));
   }
 
   private static Optional<String> upperOrLower(String name, Function<String, String> env) {

@@ -38,6 +38,19 @@ public final class UrlText {
     return url.substring(0, start) + "<redacted>" + url.substring(at);
   }
 
+  /** {@code uri}'s host as a socket takes it: without an IPv6 address's brackets. */
+  public static String socketHost(URI uri) {
+    String host = String.valueOf(uri.getHost());
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1)
+        : host;
+  }
+
+  /** {@code uri}'s port, else its scheme's default: 443 for https, 80 for any other. */
+  public static int portOrDefault(URI uri) {
+    return uri.getPort() >= 0 ? uri.getPort()
+        : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+  }
+
   /**
    * The text of {@code port}, the port of {@code url} (or its scheme's default), as the URL
    * writes it: {@code 08200} for {@code https://vault.corp:08200}, as Go's {@code url.Port()}

@@ -2,6 +2,7 @@ package io.promcc.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.URI;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -35,5 +36,17 @@ class UrlTextTest {
       "vault.corp:08200                       | 8200 | 8200"})
   void aPortIsGivenAsTheUrlWritesItWhereItIsThatNumber(String url, int port, String text) {
     assertEquals(text, UrlText.portAsWritten(url, port));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "https://vault.corp:8200/v1  | vault.corp | 8200",
+      "https://[2001:db8::1]/      | 2001:db8::1 | 443",
+      "http://127.0.0.1/           | 127.0.0.1  | 80",
+      "HTTPS://prometheus.corp     | prometheus.corp | 443"})
+  void aSocketIsGivenTheHostWithoutBracketsAndThePortOrTheSchemesDefault(String url, String host,
+      int port) {
+    assertEquals(host, UrlText.socketHost(URI.create(url)));
+    assertEquals(port, UrlText.portOrDefault(URI.create(url)));
   }
 }
