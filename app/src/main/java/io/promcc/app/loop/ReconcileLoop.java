@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -299,7 +298,7 @@ public final class ReconcileLoop {
     if (thread == null || thread == Thread.currentThread()) {
       return;
     }
-    boolean interrupted = joinThroughInterrupts(thread, grace);
+    boolean interrupted = Joins.throughInterrupts(thread, grace);
     if (thread.isAlive()) {
       LOG.log(Level.WARNING, "a reconcile is still running after " + grace
           + "; interrupting its waits");
@@ -310,26 +309,11 @@ public final class ReconcileLoop {
         lock.unlock();
       }
       thread.interrupt();
-      interrupted |= joinThroughInterrupts(thread, grace);
+      interrupted |= Joins.throughInterrupts(thread, grace);
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  /** Waits up to {@code grace} for {@code thread} to end, through interrupts: whether one came. */
-  private static boolean joinThroughInterrupts(Thread thread, Duration grace) {
-    boolean interrupted = false;
-    long deadline = System.nanoTime() + grace.toNanos();
-    for (long left = grace.toNanos(); left > 0 && thread.isAlive();
-        left = deadline - System.nanoTime()) {
-      try {
-        TimeUnit.NANOSECONDS.timedJoin(thread, left);
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    return interrupted;
   }
 
   /**

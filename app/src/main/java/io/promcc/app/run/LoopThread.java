@@ -2,13 +2,13 @@ package io.promcc.app.run;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.app.loop.Joins;
 import io.promcc.app.loop.ReconcileLoop;
 import io.promcc.app.loop.StopEnd;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The reconcile loop on a daemon thread of its own, as a controller runs it, and what a stop
@@ -51,16 +51,7 @@ final class LoopThread {
    * wait: the stop's waits are bounded. Returns whether it was interrupted (its status cleared).
    */
   boolean joinThroughInterrupts(Duration bound) {
-    long deadline = System.nanoTime() + bound.toNanos();
-    boolean interrupted = false;
-    while (true) {
-      try {
-        TimeUnit.NANOSECONDS.timedJoin(thread, deadline - System.nanoTime()); // none if <= 0
-        return interrupted;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
+    return Joins.throughInterrupts(thread, bound);
   }
 
   /**
