@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
@@ -63,11 +64,16 @@ public final class ClusterFileSource implements GuestClusterSource {
   private final Waiter waiter;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
-  /** Held by a reload while it waits for the file to hold still and applies what it read. */
-  private final Object reloading = new Object();
+  /**
+   * Held by a reload while it waits for the file to hold still and applies what it read; the
+   * start's waited for at most the bound of a read (a change's read may hang on its volume).
+   */
+  private final ReentrantLock reloading = new ReentrantLock();
   /** A change's reads: their waits for the file to hold still are off the watcher's thread. */
   private final CoalescedRuns reads;
   private final StartReads startReads; // the first read's bound
+  /** The first read's: each read bounded, not the waits for the file to hold still. */
+  private final SettledRead startSettling;
   // guarded by lock
   private boolean started;
   private boolean closed;
@@ -135,6 +141,8 @@ public final class ClusterFileSource implements GuestClusterSource {
     this.ticker = ticker;
     this.waiter = requireNonNull(waiter, "waiter == null");
     this.settling = new SettledRead(this.file, ticker, sleeper, reader);
+    this.startSettling = new SettledRead(this.file, ticker, sleeper,
+        startReads.bounded("clusters file", reader));
     this.state = new ClusterFileState(this.file, this.errors, quoted());
     String thread = "promcc-clusters-file";
     String what = "reading " + quoted(); // as the watcher's line of a failed listener named it
@@ -144,12 +152,16 @@ public final class ClusterFileSource implements GuestClusterSource {
   }
 
   /**
-   * Watches the file and reads it once, that read waited for at most 10 s ({@link StartReads}).
-   * Returns then, whether or not the file is good.
+   * Watches the file and reads it once it holds still, each read waited for at most 10 s
+   * ({@link StartReads}); the waits for it to hold still (up to {@link SettledRead#MAX_WAIT})
+   * run on the caller's thread, outside that bound: a file still changing then is said so, not
+   * taken for a volume that hangs, and read again at the watcher's next check. Returns then,
+   * whether or not the file is good.
    *
    * @throws IllegalStateException if the source (or the watcher) is closed
-   * @throws io.promcc.core.model.ValidationException if that read did not end within 10 s (its
-   *     volume hangs), naming the file: nothing it finds later is applied once the source closes
+   * @throws io.promcc.core.model.ValidationException if a read did not end within 10 s (its
+   *     volume hangs; or a change's read under way, which the start waits for as long), naming
+   *     the file: nothing it finds later is applied once the source closes
    */
   @Override
   public void start() {
@@ -173,12 +185,10 @@ public final class ClusterFileSource implements GuestClusterSource {
       watch = registered;
     }
     watcher.start();
-    // after the watch, so that no change between the two is missed; on a reader thread, as
-    // its volume may hang
-    startReads.read(file, "clusters file", () -> {
-      reload();
-      return null;
-    });
+    // after the watch, so that no change between the two is missed; each read on a reader
+    // thread, as its volume may hang
+    startReads.lock(file, "clusters file", reloading);
+    reload(startSettling);
   }
 
   /**
@@ -271,15 +281,21 @@ public final class ClusterFileSource implements GuestClusterSource {
 
   /** Reads the file and applies the rules of the class comment. */
   private void reload() {
-    boolean notify;
     // one reload at a time: each applies the content that held still for it, so a later one
     // must not have settled before an earlier one applies its older content
-    synchronized (reloading) {
+    reloading.lock();
+    reload(settling);
+  }
+
+  /** As {@link #reload()}, read by {@code reads}, {@link #reloading} held: released here. */
+  private void reload(SettledRead reads) {
+    boolean notify;
+    try {
       boolean mayHaveClusters;
       synchronized (lock) {
         mayHaveClusters = state.good() == null || !state.good().clusters().isEmpty();
       }
-      SettledRead.Read settled = settling.settle(mayHaveClusters);
+      SettledRead.Read settled = reads.settle(mayHaveClusters);
       if (settled.interrupted()) {
         // what was read may be half-written, and the last good list stays. A stop closes the
         // watcher; an interrupt that is none (a start on a thread with one pending) would else
@@ -303,6 +319,8 @@ public final class ClusterFileSource implements GuestClusterSource {
         notify = wasReady != ready || before != state.good() && ready;
         lock.notifyAll();
       }
+    } finally {
+      reloading.unlock();
     }
     if (notify) {
       for (Runnable listener : listeners) {

@@ -11,6 +11,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -24,8 +26,9 @@ import java.util.function.Supplier;
  * does (exit 2), naming the file and the bound, where the start hung for good. A read given up
  * holds its thread only (a daemon, which does not hold the exit); what it finds once it ends is
  * not applied, as the start closed its source. While one has not ended, the reads after it are
- * given up at once, naming the file. A file read again at start once it holds still
- * ({@link #settledRead}) has each of its reads so bounded, not its waits for the file to hold
+ * given up at once, naming the file. A file read at start once it holds still (the clusters
+ * file's first read, {@link #bounded}; the base config and profile read again,
+ * {@link #settledRead}) has each of its reads so bounded, not its waits for the file to hold
  * still: a file that keeps changing is no volume that hangs. Thread-safe.
  */
 public final class StartReads {
@@ -74,21 +77,61 @@ public final class StartReads {
   public SettledRead settledRead(Path file, String what, LongSupplier ticker, Sleeper sleeper,
       BooleanSupplier atStart) {
     requireNonNull(atStart, "atStart == null");
+    ClusterFileSource.Reader bounded = bounded(what, RegularFiles::read);
     return new SettledRead(file, ticker, sleeper, (path, max) -> atStart.getAsBoolean()
-        ? bytes(path, what, max) : RegularFiles.read(path, max));
+        ? bounded.read(path, max) : RegularFiles.read(path, max));
   }
 
-  private byte[] bytes(Path file, String what, int max) throws IOException {
+  /**
+   * {@code reader}'s reads of a file (the {@code what} of messages), each made as {@link
+   * #read(Path, String, Supplier)} makes one: on a reader thread, waited for at most the bound,
+   * naming the file. For a {@link SettledRead} at start, whose waits for the file to hold still
+   * run on its caller's thread, outside any bound.
+   */
+  ClusterFileSource.Reader bounded(String what, ClusterFileSource.Reader reader) {
+    requireNonNull(reader, "reader == null");
+    return (file, max) -> {
+      try {
+        return read(file, what, () -> {
+          try {
+            return reader.read(file, max);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e); // on the reader thread: unwrapped below
+          }
+        });
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+    };
+  }
+
+  /**
+   * Takes {@code lock}, which a read of {@code file} (the {@code what} of messages) made
+   * elsewhere holds while it runs (a change's, which its volume may hang), waited for at most
+   * the bound as a read is. An interrupt does not end the wait: it is kept, for what the caller
+   * does next.
+   *
+   * @throws ValidationException naming {@code what} and the file, as for a read that did not
+   *     end within the bound
+   */
+  void lock(Path file, String what, Lock lock) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    boolean interrupted = false;
     try {
-      return read(file, what, () -> {
+      while (true) {
         try {
-          return RegularFiles.read(file, max);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e); // on the reader thread: unwrapped below
+          if (lock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+            return;
+          }
+          throw unread(what + " " + Quoting.quote(file.toString()), true);
+        } catch (InterruptedException e) {
+          interrupted = true;
         }
-      });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -99,12 +142,12 @@ public final class StartReads {
         return read.get();
       });
     } catch (BoundedReads.Unanswered e) {
-      throw unread(subject, e);
+      throw unread(subject, e.waited());
     }
   }
 
-  private ValidationException unread(String subject, BoundedReads.Unanswered e) {
-    return new ValidationException(subject, List.of(e.waited()
+  private ValidationException unread(String subject, boolean waited) {
+    return new ValidationException(subject, List.of(waited
           ? "was not read: its read at start did not end within " + shown(bound) + " (is its "
               + "volume hanging?)"
           : "was not read: an earlier read at start has not ended (is its volume hanging?)"));
