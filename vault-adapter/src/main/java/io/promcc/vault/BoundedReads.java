@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  * the file, which is not to be taken for missing. While a read it gave up has not ended, the
  * volume counts as not answering and every read is given up at once: a hung volume costs its
  * callers one wait, not one per file, and holds at most one reader thread per read begun before
- * the first was given up. Thread-safe.
+ * the first was given up. Each hang is warned of once; what else is logged of it is its
+ * {@link Lines}'. Thread-safe.
  *
  * <p>A caller's interrupt is handed to its read's thread (a file channel's read stops at one);
  * the caller still waits for the read's outcome within the bound, and its interrupt is kept, so
@@ -44,6 +45,7 @@ public final class BoundedReads {
   private final Supplier<Duration> timeout;
   private final ThreadPoolExecutor threads;
   private final Hang hang;
+  private final Lines lines;
   /** Reads given up that have not ended: while there is one, reads are given up at once. */
   private final Set<Read> overdue = new HashSet<>(); // guarded by itself
 
@@ -58,6 +60,21 @@ public final class BoundedReads {
      * overdue read ends; called under the reads' lock, so in order: quick, and never throws.
      */
     void hung(boolean hung);
+  }
+
+  /** What is logged of a hang besides its warning. */
+  enum Lines {
+    /**
+     * Each read given up while it lasts, at debug level, and the end of each read given up, at
+     * info level: for reads of many files, which the lines name (each cluster's kept
+     * certificate).
+     */
+    EACH_READ,
+    /**
+     * Its end alone, at info level, as the last read given up ends: for the reads of one file,
+     * asked for again and again while its volume hangs (the Vault login credential).
+     */
+    ITS_END
   }
 
   /**
@@ -103,8 +120,14 @@ public final class BoundedReads {
    */
   BoundedReads(Class<?> owner, String kind, String threads, Supplier<Duration> timeout,
       Hang hang) {
+    this(owner, kind, threads, timeout, hang, Lines.EACH_READ);
+  }
+
+  /** As above, logging of each hang what {@code lines} says besides its warning. */
+  BoundedReads(Class<?> owner, String kind, String threads, Supplier<Duration> timeout,
+      Hang hang, Lines lines) {
     this(System.getLogger(requireNonNull(owner, "owner == null").getName()), kind, threads,
-        timeout, hang);
+        timeout, hang, lines);
   }
 
   /**
@@ -112,12 +135,14 @@ public final class BoundedReads {
    * itself (the app's start checks, whose problems name the file, before its logging is set up).
    */
   public static BoundedReads unlogged(String kind, String threads, Duration timeout) {
-    return new BoundedReads((System.Logger) null, kind, threads, fixed(timeout), Hang.NONE);
+    return new BoundedReads((System.Logger) null, kind, threads, fixed(timeout), Hang.NONE,
+        Lines.EACH_READ);
   }
 
   private BoundedReads(System.Logger log, String kind, String threads,
-      Supplier<Duration> timeout, Hang hang) {
+      Supplier<Duration> timeout, Hang hang, Lines lines) {
     this.log = log;
+    this.lines = requireNonNull(lines, "lines == null");
     this.hang = requireNonNull(hang, "hang == null");
     this.kind = requireNonNull(kind, "kind == null");
     this.timeout = requireNonNull(timeout, "timeout == null");
@@ -145,8 +170,10 @@ public final class BoundedReads {
   public <T> T read(String what, Supplier<T> read) {
     synchronized (overdue) {
       if (!overdue.isEmpty()) {
-        log(Level.DEBUG, "not reading {0}: an earlier read of a {1} has not ended", what,
-            kind);
+        if (lines == Lines.EACH_READ) {
+          log(Level.DEBUG, "not reading {0}: an earlier read of a {1} has not ended", what,
+              kind);
+        }
         throw new Unanswered(what + " was not read: an earlier read of a " + kind
             + " has not ended", false);
       }
@@ -207,9 +234,11 @@ public final class BoundedReads {
         }
       }
     }
-    log(first ? Level.WARNING : Level.DEBUG, "reading {0} did not end within {1} (is its "
-        + "volume hanging?): going on as if nothing could be read, and giving up every read of "
-        + "a {2} at once until it ends", read.what, read.bound, kind);
+    if (first || lines == Lines.EACH_READ) {
+      log(first ? Level.WARNING : Level.DEBUG, "reading {0} did not end within {1} (is its "
+          + "volume hanging?): going on as if nothing could be read, and giving up every read "
+          + "of a {2} at once until it ends", read.what, read.bound, kind);
+    }
     return new Unanswered("reading " + read.what + " did not end within " + read.bound, true);
   }
 
@@ -275,13 +304,15 @@ public final class BoundedReads {
     @Override
     protected void done() {
       boolean wasOverdue;
+      boolean last;
       synchronized (overdue) {
         wasOverdue = overdue.remove(this);
-        if (wasOverdue && overdue.isEmpty()) {
+        last = wasOverdue && overdue.isEmpty();
+        if (last) {
           hang.hung(false);
         }
       }
-      if (wasOverdue) {
+      if (lines == Lines.EACH_READ ? wasOverdue : last) {
         log(Level.INFO, "reading {0}, which did not end within {1}, ended after {2}: a {3} "
             + "is read again", what, bound, Duration.ofNanos(System.nanoTime() - begun), kind);
       }

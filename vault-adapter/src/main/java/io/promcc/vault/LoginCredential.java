@@ -25,8 +25,9 @@ final class LoginCredential {
   /** @param readTimeout how long a read is waited for, as it begins */
   LoginCredential(VaultAuthSettings auth, Function<String, String> environment,
       Supplier<Duration> readTimeout) {
+    // one file, read by every login and look while its volume hangs: one line for the hang
     this.reads = new BoundedReads(VaultAuthenticator.class, "vault login credential",
-        "vault-credential", readTimeout, BoundedReads.Hang.NONE);
+        "vault-credential", readTimeout, BoundedReads.Hang.NONE, BoundedReads.Lines.ITS_END);
     this.auth = requireNonNull(auth, "auth == null");
     this.environment = requireNonNull(environment, "environment == null");
   }
