@@ -88,7 +88,8 @@ final class CheckCommand implements Callable<Integer> {
         .forEach(w -> err.println("warning: " + w)));
     CheckParts parts;
     try {
-      parts = ControllerComponent.of(settings, calls).checkParts();
+      // no folder registered for file events: the files are read once
+      parts = ControllerComponent.forCheck(settings, calls).checkParts();
     } catch (PromccException e) {
       err.println("error: " + e.getMessage());
       err.println("nothing was checked"); // as run says "nothing was started"

@@ -26,7 +26,13 @@ public interface ControllerComponent {
   @Component.Factory
   interface Factory {
     ControllerComponent create(@BindsInstance RunSettings settings, @BindsInstance Clock clock,
-        @BindsInstance PrometheusCallBound calls);
+        @BindsInstance PrometheusCallBound calls, @BindsInstance FileEvents events);
+
+    /** The graph with its file watcher using file events, as {@code promcc run}'s. */
+    default ControllerComponent create(RunSettings settings, Clock clock,
+        PrometheusCallBound calls) {
+      return create(settings, clock, calls, FileEvents.USED);
+    }
 
     /** The graph with Prometheus' calls bounded as in promcc ({@link PrometheusCallBound}). */
     default ControllerComponent create(RunSettings settings, Clock clock) {
@@ -36,11 +42,16 @@ public interface ControllerComponent {
 
   /** The graph for {@code settings}, on the system clock. */
   static ControllerComponent of(RunSettings settings) {
-    return of(settings, PrometheusCallBound.DEFAULT);
+    return DaggerControllerComponent.factory().create(settings, Clock.systemUTC());
   }
 
-  /** The graph for {@code settings}, on the system clock, Prometheus' calls bounded by calls. */
-  static ControllerComponent of(RunSettings settings, PrometheusCallBound calls) {
-    return DaggerControllerComponent.factory().create(settings, Clock.systemUTC(), calls);
+  /**
+   * The graph {@code promcc check} uses for {@code settings}, on the system clock, Prometheus'
+   * calls bounded by {@code calls}, its file watcher without file events ({@link
+   * FileEvents#NOT_USED}).
+   */
+  static ControllerComponent forCheck(RunSettings settings, PrometheusCallBound calls) {
+    return DaggerControllerComponent.factory().create(settings, Clock.systemUTC(), calls,
+        FileEvents.NOT_USED);
   }
 }

@@ -40,8 +40,9 @@ public abstract class ControllerModule {
 
   @Provides
   @Singleton
-  static FileWatcher fileWatcher() {
-    return new FileWatcher();
+  static FileWatcher fileWatcher(FileEvents events) {
+    return events == FileEvents.USED ? new FileWatcher() : new FileWatcher(
+        FileWatcher.DEFAULT_CHECK_INTERVAL, Clock.systemUTC(), false);
   }
 
   @Provides
