@@ -187,7 +187,7 @@ public final class ClusterFileSource implements GuestClusterSource {
     watcher.start();
     // after the watch, so that no change between the two is missed; each read on a reader
     // thread, as its volume may hang
-    startReads.lock(file, "clusters file", reloading);
+    startReads.lock(quoted(), reloading);
     reload(startSettling);
   }
 

@@ -106,15 +106,15 @@ public final class StartReads {
   }
 
   /**
-   * Takes {@code lock}, which a read of {@code file} (the {@code what} of messages) made
-   * elsewhere holds while it runs (a change's, which its volume may hang), waited for at most
-   * the bound as a read is. An interrupt does not end the wait: it is kept, for what the caller
-   * does next.
+   * Takes {@code lock}, which a read of the files {@code subject} names ({@code clusters file
+   * "..."}) made elsewhere holds while it runs (a change's, which their volume may hang), waited
+   * for at most the bound as a read is. An interrupt does not end the wait: it is kept, for what
+   * the caller does next.
    *
-   * @throws ValidationException naming {@code what} and the file, as for a read that did not
-   *     end within the bound
+   * @throws ValidationException naming {@code subject}, as for a read that did not end within
+   *     the bound
    */
-  void lock(Path file, String what, Lock lock) {
+  public void lock(String subject, Lock lock) {
     long deadline = System.nanoTime() + bound.toNanos();
     boolean interrupted = false;
     try {
@@ -123,7 +123,7 @@ public final class StartReads {
           if (lock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
             return;
           }
-          throw unread(what + " " + Quoting.quote(file.toString()), true);
+          throw unread(subject, true);
         } catch (InterruptedException e) {
           interrupted = true;
         }

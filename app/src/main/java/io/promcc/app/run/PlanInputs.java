@@ -20,8 +20,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The planner's inputs that come from the user's files (the base config and the scrape profile),
@@ -48,6 +51,11 @@ final class PlanInputs {
   private final Optional<SettledRead> profileSettling;
   private final BiFunction<String, String, BaseConfig> parser;
   private final StartReads startReads;
+  /**
+   * Held by a reload: one at a time, and the fields below are guarded by it. The start's is
+   * waited for at most the bound of a read (a change's read may hang on its volume).
+   */
+  private final ReentrantLock reloading = new ReentrantLock();
   /** A reload of {@link #atStart} runs: each read of a file is bounded, not the waits. */
   private volatile boolean atStart;
   private volatile Planner current;
@@ -123,17 +131,22 @@ final class PlanInputs {
    * of a file made on a reader thread and waited for at most 10 s as the first reads are; its
    * waits for the files to hold still (up to {@link SettledRead#MAX_WAIT} each) are no read,
    * and are bounded by themselves: a file still changing then is read again at the watcher's
-   * next check, as a change is.
+   * next check, as a change is. A change's reload under way is waited for as long as a read.
    *
    * @throws ValidationException naming the file whose read did not end in time (or was given
-   *     up at once, as an earlier read at start has not ended)
+   *     up at once, as an earlier read at start has not ended), or both files if a change's
+   *     reload did not end in time
    */
-  synchronized void atStart(Runnable reload) {
+  void atStart(Runnable reload) {
+    startReads.lock(Stream.of(baseConfig.map(p -> "base config " + Quoting.quote(p.toString())),
+        profile.map(p -> "profile " + Quoting.quote(p.toString()))).flatMap(Optional::stream)
+        .collect(Collectors.joining(" and ")), reloading);
     atStart = true;
     try {
       reload.run();
     } finally {
       atStart = false;
+      reloading.unlock();
     }
   }
 
@@ -161,7 +174,17 @@ final class PlanInputs {
    *
    * @return true if the planner changed
    */
-  synchronized boolean reload(Runnable readAgain) {
+  boolean reload(Runnable readAgain) {
+    reloading.lock();
+    try {
+      return reloadHeld(readAgain);
+    } finally {
+      reloading.unlock();
+    }
+  }
+
+  /** {@link #reload(Runnable)}'s work, {@link #reloading} held. */
+  private boolean reloadHeld(Runnable readAgain) {
     Optional<SettledRead.Read> base = baseSettling.map(s -> s.settle(PlanInputs::noValue));
     Optional<SettledRead.Read> prof =
         profileSettling.map(s -> s.settle(PlanInputs::profileOfNoValue));

@@ -43,7 +43,7 @@ class StartReadsLockTest {
     try {
       assertTrue(held.await(30, TimeUnit.SECONDS), "the change's read holds the lock");
       ValidationException e = assertThrows(ValidationException.class,
-          () -> reads.lock(FILE, "clusters file", lock));
+          () -> reads.lock("clusters file \"" + FILE + "\"", lock));
       assertEquals("clusters file \"" + FILE + "\" is invalid (1 problem)\n  - was not read: its "
           + "read at start did not end within 200ms (is its volume hanging?)", e.getMessage());
       assertFalse(lock.isHeldByCurrentThread(), "the lock taken after all");
@@ -57,7 +57,7 @@ class StartReadsLockTest {
   void aFreeLockIsTakenAndAnInterruptIsKept() {
     Thread.currentThread().interrupt();
     try {
-      reads.lock(FILE, "clusters file", lock);
+      reads.lock("clusters file \"" + FILE + "\"", lock);
       assertTrue(lock.isHeldByCurrentThread(), "the lock was not taken");
       assertTrue(Thread.currentThread().isInterrupted(), "the interrupt was lost");
     } finally {
