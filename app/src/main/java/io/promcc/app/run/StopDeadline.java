@@ -19,7 +19,8 @@ import java.util.function.LongSupplier;
  * api server that takes the Lease's release and does not answer) holds the stop no longer and the
  * parts after it are still closed. A part not closed in its time is named in one warning and goes
  * on; it ends with the process, and its end, if it comes, is logged as during the stop or, once
- * {@link #end} named it as still running, after it (both under the {@link StopEnd}'s lock). The
+ * {@link #end} named it as still running, after it (the warning and the end both under the
+ * {@link StopEnd}'s lock, so the end is never logged before the warning). The
  * stop ends within {@link #total()} but for the few milliseconds of starting and ending those
  * threads.
  *
@@ -122,9 +123,6 @@ final class StopDeadline {
       Throwable failure = closing.failure(); // final once it ended
       if (running) {
         givenUp.add(closing);
-        LOG.log(Level.WARNING, "stopping: closing " + part.name() + " had not ended after "
-            + closing.millis() + " ms, what the stop's " + total.toSeconds() + " s left it; it "
-            + "goes on, and ends with the process");
       } else if (failure instanceof Error e) {
         if (error == null) {
           error = e;
@@ -197,10 +195,18 @@ final class StopDeadline {
       }
     }
 
-    /** Whether the close has not ended: its end is then told, in the stop or after it. */
+    /**
+     * Whether the close has not ended: it is then named in a warning, and its end told, in the
+     * stop or after it. The warning is logged under the lock its end is told under, before it.
+     */
     boolean giveUpIfRunning() {
       synchronized (stopEnd) {
         late = !ended;
+        if (late) {
+          LOG.log(Level.WARNING, "stopping: closing " + part.name() + " had not ended after "
+              + millis() + " ms, what the stop's " + total.toSeconds() + " s left it; it goes "
+              + "on, and ends with the process");
+        }
         return late;
       }
     }

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.app.loop.StopEnd;
 import io.promcc.core.testing.LogCapture;
+import io.promcc.core.testing.Polls;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,43 @@ class LateCloseEndTest {
     endTheClose();
     assertEquals(List.of("after the stop: closing the hung part ended"), endLines(),
         "the late end of the close: " + log.messages());
+  }
+
+  @Test
+  void aCloseThatEndsAsItIsGivenUpOnIsToldToEndAfterTheWarningNamingIt() throws Exception {
+    Thread stopping = Thread.currentThread();
+    AtomicInteger readings = new AtomicInteger();
+    StopDeadline deadline = new StopDeadline(Duration.ZERO, () -> {
+      // the stop's fourth reading (after its start's, the part's time's and the close's start's)
+      // is the warning's time, the close given up on by then: the close ends there, and logs
+      // its end at once unless the stop's lock holds it back
+      if (Thread.currentThread() == stopping && readings.incrementAndGet() == 4) {
+        endsOrWaitsForTheStopsLock();
+      }
+      return System.nanoTime();
+    }, new StopEnd());
+    deadline.closeInOrder(List.of(new StopDeadline.Part("the hung part", this::hangs)));
+    endTheClose();
+
+    List<String> lines = log.messages().stream().map(m -> m.substring(0, m.indexOf(" ms")))
+        .toList();
+    assertEquals(2, lines.size(), "the stop's lines: " + log.messages());
+    assertTrue(lines.get(0).startsWith("stopping: closing the hung part had not ended after")
+        && lines.get(1).startsWith("stopping: closing the hung part ended"),
+        "the warning first, then the end it was given up on: " + log.messages());
+  }
+
+  /** Releases the close, and waits until its end is logged or it waits for the stop's lock. */
+  private void endsOrWaitsForTheStopsLock() {
+    try {
+      assertTrue(began.await(BOUND.toMillis(), TimeUnit.MILLISECONDS), "never began");
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+    release.countDown();
+    Polls.until(BOUND, Duration.ofMillis(1), () -> !endLines().isEmpty()
+        || closing.get().getState() == Thread.State.BLOCKED,
+        () -> "the close neither ended nor waited for the lock: " + log.messages());
   }
 
   /** Ends the stop, returning what its last line would name as still running. */
