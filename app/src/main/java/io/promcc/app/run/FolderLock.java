@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>The lock is the process' (POSIX {@code fcntl}), and closing any descriptor of the file
  * releases it: a second holder in this process is therefore refused from a record of the files
  * held here, without opening the file. That record also holds, for their time, the files being
- * taken or read here ({@link #holderOfOutput}), and the folders being taken (by device and inode,
+ * taken or read here ({@link OutputHolder#of}), and the folders being taken (by device and inode,
  * so under any spelling: a link, a bind mount), so that no other take here opens them meanwhile:
  * it is refused as in use by this process, after waiting {@link #LOOK_UP_WAIT} at most for a read
  * of the holder to end. A take that finds its opened file held here by another name after all
@@ -56,13 +56,13 @@ public final class FolderLock implements AutoCloseable {
    * own files, at the top, where no glob of a generated config ({@code <folder>/*.yml}) looks.
    */
   static final String OUT_LOCK = ".promcc-run.lock";
-  private static final String OUTPUT_SHARED = "the same files for Prometheus";
+  static final String OUTPUT_SHARED = "the same files for Prometheus";
   /** A new output folder's mode, as the file store makes it: the group (Prometheus') reads. */
   private static final Set<PosixFilePermission> OUT_MODE =
       PosixFilePermissions.fromString("rwxr-x---");
   /**
    * How long a take waits for the end of a look-up of its lock file's holder in this process
-   * ({@link #holderOfOutput}: a few reads of the file) before it is refused as in use here.
+   * ({@link OutputHolder#of}: a few reads of the file) before it is refused as in use here.
    */
   static final Duration LOOK_UP_WAIT = Duration.ofSeconds(5);
   /** Room for a pid and its line break; a longer content is no pid. */
@@ -98,47 +98,6 @@ public final class FolderLock implements AutoCloseable {
    */
   public static FolderLock output(Path out) {
     return acquire(out, OUT_LOCK, OUT_MODE, "--out", OUTPUT_SHARED);
-  }
-
-  /**
-   * What {@link #output} would refuse {@code out} with, read without making or locking anything:
-   * the message naming the holder where the lock file exists and is held (by another process, or
-   * in this one); empty where it is missing, free or cannot be read.
-   */
-  public static Optional<String> holderOfOutput(Path out) {
-    return holderOfOutput(out, file -> FileChannel.open(file, StandardOpenOption.READ));
-  }
-
-  /** As above, opening the lock file, to read it, with {@code opener}. */
-  static Optional<String> holderOfOutput(Path out, Opener opener) {
-    Path lockFile = out.resolve(OUT_LOCK);
-    Object existing;
-    try {
-      existing = fileKey(lockFile);
-    } catch (IOException | RuntimeException e) { // no answer: the address alone is said
-      return Optional.empty();
-    }
-    if (existing == null) {
-      return Optional.empty();
-    }
-    // not opened: closing it would release this process' lock
-    if (!HeldFiles.reserveForLookUp(existing)) {
-      return Optional.of(inUse("--out", out, lockFile, OUTPUT_SHARED,
-          OptionalLong.of(ProcessHandle.current().pid())).getMessage());
-    }
-    try (FileChannel channel = opener.open(lockFile)) {
-      FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true);
-      if (lock != null) {
-        lock.release();
-        return Optional.empty();
-      }
-      return Optional.of(inUse("--out", out, lockFile, OUTPUT_SHARED, pidIn(channel))
-          .getMessage());
-    } catch (IOException | RuntimeException e) { // no answer: the address alone is said
-      return Optional.empty();
-    } finally {
-      HeldFiles.unreserve(existing);
-    }
   }
 
   /**
@@ -201,7 +160,7 @@ public final class FolderLock implements AutoCloseable {
   }
 
   /**
-   * As above, a lock file whose holder is being looked up ({@link #holderOfOutput}) waited for
+   * As above, a lock file whose holder is being looked up ({@link OutputHolder#of}) waited for
    * {@code lookUpWait} at most.
    */
   static FolderLock acquire(Path folder, String fileName, Set<PosixFilePermission> mode,
@@ -282,7 +241,7 @@ public final class FolderLock implements AutoCloseable {
     return step;
   }
 
-  private static FolderInUseException inUse(String option, Path folder, Path lockFile,
+  static FolderInUseException inUse(String option, Path folder, Path lockFile,
       String shared, OptionalLong holder) {
     // a render takes the output folder's lock, never the state folder's
     String users = lockFile.getFileName().toString().equals(OUT_LOCK)
@@ -295,7 +254,7 @@ public final class FolderLock implements AutoCloseable {
   }
 
   /** The file's device and inode (read without opening it), or null if it does not exist. */
-  private static Object fileKey(Path file) throws IOException {
+  static Object fileKey(Path file) throws IOException {
     try {
       return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
           .fileKey();
@@ -347,7 +306,7 @@ public final class FolderLock implements AutoCloseable {
   }
 
   /** The pid the holder wrote, if the file holds one (a holder still writing it holds none). */
-  private static OptionalLong pidIn(FileChannel channel) {
+  static OptionalLong pidIn(FileChannel channel) {
     ByteBuffer content = ByteBuffer.allocate(MAX_CONTENT + 1);
     try {
       while (content.hasRemaining() && channel.read(content, content.position()) > 0) {

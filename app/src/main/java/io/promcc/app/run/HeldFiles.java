@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * This process' record of its {@link FolderLock}s: the lock files it holds, by file key (device
  * and inode), and, for their time, the lock files and folders being taken or read here, by file
  * key once known and by absolute path. A take waits, bounded, for the end of a look-up of its
- * lock file's holder ({@link FolderLock#holderOfOutput}). Nothing but the record is done under
+ * lock file's holder ({@link OutputHolder#of}). Nothing but the record is done under
  * its lock: no file is read, written or closed under it.
  *
  * <p>Thread-safe.

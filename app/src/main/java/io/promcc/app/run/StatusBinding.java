@@ -51,7 +51,7 @@ final class StatusBinding {
     if (e.getMessage() == null || !e.getMessage().contains("in use")) {
       return "";
     }
-    return FolderLock.holderOfOutput(settings.out()).map(holder -> "; " + holder)
+    return OutputHolder.of(settings.out()).map(holder -> "; " + holder)
         .orElse("; another process listens there (another promcc run?): stop it, or give this"
             + " one its own --http-address");
   }

@@ -98,7 +98,7 @@ class FolderLockLookUpTest {
 
   /** A look-up of {@code out}'s holder whose read waits for the test's release. */
   private Future<Optional<String>> lookUpHeld(Path out) {
-    return threads.submit(() -> FolderLock.holderOfOutput(out, file -> {
+    return threads.submit(() -> OutputHolder.of(out, file -> {
       reading.countDown();
       try {
         if (!release.await(BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
