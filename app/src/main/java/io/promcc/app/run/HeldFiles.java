@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * This process' record of its {@link FolderLock}s: the lock files it holds, by file key (device
  * and inode), and, for their time, the lock files and folders being taken or read here, by file
  * key once known and by absolute path. A take waits, bounded, for the end of a look-up of its
- * lock file's holder ({@link OutputHolder#of}). Nothing but the record is done under
- * its lock: no file is read, written or closed under it.
+ * lock file's holder ({@link OutputHolder#of}), and so does another look-up. Nothing
+ * but the record is done under its lock: no file is read, written or closed under it.
  *
  * <p>Thread-safe.
  */
@@ -42,13 +42,28 @@ final class HeldFiles {
     }
   }
 
+  /** What a look-up of a lock file's holder found of the file's reservation here. */
+  enum LookUp {
+    /** Reserved for this look-up. */
+    RESERVED,
+    /** Held here, or being taken here. */
+    HELD_HERE,
+    /** Still reserved by another look-up after the bound, or this thread interrupted. */
+    LOOKED_UP
+  }
+
   /**
    * Reserves the lock file {@code key} for a look-up of its holder, as {@link #reserve} does: a
-   * take that finds it so reserved waits for the look-up's end ({@link #reserveAfterLookUp}).
+   * take that finds it so reserved waits for the look-up's end ({@link #reserveAfterLookUp}),
+   * and so does this for another look-up's, {@code bound} at most.
    */
-  static boolean reserveForLookUp(Object key) {
+  static LookUp reserveForLookUp(Object key, Duration bound) {
     synchronized (HELD) {
-      return HELD.add(key) && LOOKED_UP.add(key);
+      if (!reserveAfterLookUps(key, bound)) {
+        return LOOKED_UP.contains(key) ? LookUp.LOOKED_UP : LookUp.HELD_HERE;
+      }
+      LOOKED_UP.add(key);
+      return LookUp.RESERVED;
     }
   }
 
@@ -59,22 +74,27 @@ final class HeldFiles {
    * is interrupted meanwhile (its interrupt status set again).
    */
   static boolean reserveAfterLookUp(Object what, Duration bound) {
-    long deadline = System.nanoTime() + bound.toNanos();
     synchronized (HELD) {
-      while (!HELD.add(what)) {
-        long left = deadline - System.nanoTime();
-        if (!LOOKED_UP.contains(what) || left <= 0) {
-          return false;
-        }
-        try {
-          TimeUnit.NANOSECONDS.timedWait(HELD, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-      return true;
+      return reserveAfterLookUps(what, bound);
     }
+  }
+
+  /** {@link #reserveAfterLookUp}, {@link #HELD}'s lock held. */
+  private static boolean reserveAfterLookUps(Object what, Duration bound) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (!HELD.add(what)) {
+      long left = deadline - System.nanoTime();
+      if (!LOOKED_UP.contains(what) || left <= 0) {
+        return false;
+      }
+      try {
+        TimeUnit.NANOSECONDS.timedWait(HELD, left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

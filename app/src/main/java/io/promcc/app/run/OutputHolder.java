@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -22,7 +23,9 @@ final class OutputHolder {
   /**
    * What {@link FolderLock#output} would refuse {@code out} with: the message naming the holder
    * where the lock file exists and is held (by another process, or in this one); empty where it
-   * is missing, free or cannot be read.
+   * is missing, free or cannot be read. A look-up of the same file under way here is waited for
+   * {@link FolderLock#LOOK_UP_WAIT} at most; one not ended by then leaves the holder unknown
+   * (empty), as a read that hangs does.
    */
   static Optional<String> of(Path out) {
     return of(out, file -> FileChannel.open(file, StandardOpenOption.READ));
@@ -30,6 +33,11 @@ final class OutputHolder {
 
   /** As above, opening the lock file, to read it, with {@code opener}. */
   static Optional<String> of(Path out, FolderLock.Opener opener) {
+    return of(out, opener, FolderLock.LOOK_UP_WAIT);
+  }
+
+  /** As above, waiting for another look-up {@code lookUpWait} at most. */
+  static Optional<String> of(Path out, FolderLock.Opener opener, Duration lookUpWait) {
     Path lockFile = out.resolve(FolderLock.OUT_LOCK);
     Object existing;
     try {
@@ -41,8 +49,12 @@ final class OutputHolder {
       return Optional.empty();
     }
     // not opened: closing it would release this process' lock
-    if (!HeldFiles.reserveForLookUp(existing)) {
+    HeldFiles.LookUp reserved = HeldFiles.reserveForLookUp(existing, lookUpWait);
+    if (reserved == HeldFiles.LookUp.HELD_HERE) {
       return inUse(out, lockFile, OptionalLong.of(ProcessHandle.current().pid()));
+    }
+    if (reserved == HeldFiles.LookUp.LOOKED_UP) {
+      return Optional.empty();
     }
     try (FileChannel channel = opener.open(lockFile)) {
       FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true);

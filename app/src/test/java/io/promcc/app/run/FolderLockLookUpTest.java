@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A take of {@code --out} while this process looks up its holder (a controller whose status
  * address is in use names it in its refusal) waits for the look-up's end, bounded, instead of
- * being refused as in use by this process: nothing holds the folder. The look-up is held in its
+ * being refused as in use by this process: nothing holds the folder. So does a second look-up,
+ * which answers nothing of a holder it could not look up. The look-up is held in its
  * read of the lock file until the test lets it go, which it does once the take waits (or has
  * ended); a look-up that does not end is waited for only the bound, here 200 ms.
  */
@@ -64,11 +65,7 @@ class FolderLockLookUpTest {
       }
     }, "take");
     take.start();
-    long deadline = System.nanoTime() + BOUND.toNanos();
-    while (take.isAlive() && take.getState() != Thread.State.TIMED_WAITING
-        && System.nanoTime() < deadline) {
-      take.join(10); // until it waits for the look-up, or has ended
-    }
+    untilWaitingOrEnded(take);
     release.countDown();
     take.join(BOUND.toMillis());
 
@@ -94,6 +91,47 @@ class FolderLockLookUpTest {
 
     assertTrue(refused.getMessage().contains("(pid " + ProcessHandle.current().pid() + ", "),
         refused::toString);
+  }
+
+  @Test
+  void aSecondLookUpOfTheSameHolderWaitsForTheFirstAndAnswersAsItDoes() throws Exception {
+    Path out = temp.resolve("out");
+    FolderLock.output(out).close();
+    Future<Optional<String>> first = lookUpHeld(out);
+    assertTrue(reading.await(BOUND.toMillis(), TimeUnit.MILLISECONDS), "no look-up began");
+
+    AtomicReference<Optional<String>> second = new AtomicReference<>();
+    Thread lookUp = new Thread(() -> second.set(OutputHolder.of(out)), "second look-up");
+    lookUp.start();
+    untilWaitingOrEnded(lookUp);
+    release.countDown();
+    lookUp.join(BOUND.toMillis());
+
+    assertFalse(lookUp.isAlive(), "the second look-up did not end once the first had");
+    assertEquals(Optional.empty(), first.get(BOUND.toMillis(), TimeUnit.MILLISECONDS));
+    assertEquals(Optional.empty(), second.get(), "the second look-up: nothing holds the folder");
+  }
+
+  @Test
+  void aSecondLookUpWaitsForAFirstThatDoesNotEndOnlyTheBoundAndAnswersNothing()
+      throws Exception {
+    Path out = temp.resolve("out");
+    FolderLock.output(out).close();
+    lookUpHeld(out);
+    assertTrue(reading.await(BOUND.toMillis(), TimeUnit.MILLISECONDS), "no look-up began");
+
+    assertEquals(Optional.empty(), OutputHolder.of(out, file -> {
+      throw new AssertionError("the file was opened during the first look-up");
+    }, Duration.ofMillis(200)), "the holder is not known: nothing is said of it");
+  }
+
+  /** Returns once {@code thread} waits (for a look-up's end) or has ended. */
+  private static void untilWaitingOrEnded(Thread thread) throws InterruptedException {
+    long deadline = System.nanoTime() + BOUND.toNanos();
+    while (thread.isAlive() && thread.getState() != Thread.State.TIMED_WAITING
+        && System.nanoTime() < deadline) {
+      thread.join(10);
+    }
   }
 
   /** A look-up of {@code out}'s holder whose read waits for the test's release. */
