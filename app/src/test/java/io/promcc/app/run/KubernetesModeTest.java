@@ -16,6 +16,7 @@ import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.Secret;
 import io.promcc.core.testing.FileModes;
+import io.promcc.core.testing.Polls;
 import io.promcc.kube.fake.ApiResource;
 import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.Poll;
@@ -37,6 +38,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -199,6 +201,7 @@ class KubernetesModeTest {
         new V1ObjectMeta().namespace("default").name("abc12-prometheus")
             .labels(Map.of("clusterID", "abc12", "clusterComponent", "prometheus"))).data(data));
     service("abc12", "abc12", null);
+    Set<Thread> before = NonDaemonThreads.alive();
 
     Running r = start("a", Map.of("certificates", "secrets"));
 
@@ -206,6 +209,15 @@ class KubernetesModeTest {
         .contains("job_name: guest-cluster-abc12-"));
     assertEquals(client.certificatePem(), read(r.out().resolve("certs/abc12-crt.pem")));
     assertEquals(host.ca().certificatePem(), read(r.out().resolve("certs/abc12-ca.pem")));
+    assertFalse(NonDaemonThreads.startedSince(before).isEmpty(), "no informer thread seen");
+
+    // a program that embeds it and stops it ends: no thread it started keeps the JVM alive
+    r.controller().stop();
+    r.thread().join(PATIENCE.toMillis());
+    assertFalse(r.thread().isAlive(), "run() did not return");
+    Polls.until(PATIENCE, Duration.ofMillis(10),
+        () -> NonDaemonThreads.startedSince(before).isEmpty(),
+        () -> "threads left that keep the JVM alive: " + NonDaemonThreads.startedSince(before));
   }
 
   @Test
