@@ -102,8 +102,9 @@ final class Logging {
 
   /**
    * Hands each record on to the handler it wraps; one logged on a thread of what a stop gave up
-   * on ({@link StopEnd#ofCurrentThread}: the reconcile loop, a part's close), through whatever
-   * logger, begins {@link StopEnd#AFTER_THE_STOP} once that stop's last line was logged. That is
+   * on ({@link StopEnd#ofCurrentThread}: the reconcile loop, a part's close, a thread they
+   * started), through whatever logger, begins {@link StopEnd#AFTER_THE_STOP} once that stop's
+   * last line was logged. That is
    * decided and the record handed on under the stop's end's lock, under which its last line is
    * logged: a line falls on the side of the last line it says it does.
    */

@@ -1,6 +1,7 @@
 package io.promcc.app.loop;
 
 import java.util.Optional;
+import java.util.concurrent.ForkJoinWorkerThread;
 
 /**
  * The end of a stop, for what it gave up waiting for and goes on (the running reconcile, a
@@ -11,7 +12,11 @@ import java.util.Optional;
  *
  * <p>The threads of what a stop may give up on run marked with it ({@link #runMarked}), so that
  * promcc's log handler tells the lines they log through any logger (the file store's,
- * Prometheus' client's) after the stop as it tells their own ({@link #ofCurrentThread}).
+ * Prometheus' client's) after the stop as it tells their own ({@link #ofCurrentThread}). So do
+ * the threads they start meanwhile (the file store's writer threads, the readers of promtool's
+ * output, whatever a library starts), which inherit the mark, but for a fork-join pool's
+ * workers: one made for such work (the common pool's, to which the store hands its checks of
+ * its files) goes on serving whatever is handed to its pool, and is not marked.
  *
  * <p>Thread-safe. What must agree with the stop's end synchronizes on this object, and does
  * nothing under it but read and set its state and log its lines.
@@ -21,6 +26,8 @@ public final class StopEnd {
   public static final String AFTER_THE_STOP = "after the stop: ";
 
   private static final ThreadLocal<StopEnd> OF_THREAD = new ThreadLocal<>();
+  /** The mark of the thread that started this one, while it ran marked. */
+  private static final InheritableThreadLocal<StopEnd> INHERITED = new InheritableThreadLocal<>();
 
   private boolean ended; // guarded by this
 
@@ -46,17 +53,27 @@ public final class StopEnd {
    */
   public void runMarked(Runnable work) {
     StopEnd before = OF_THREAD.get();
+    StopEnd inheritedBefore = INHERITED.get();
     OF_THREAD.set(this);
+    INHERITED.set(this); // for the threads the work starts
     try {
       work.run();
     } finally {
       OF_THREAD.set(before);
+      INHERITED.set(inheritedBefore);
     }
   }
 
-  /** The stop whose work this thread runs ({@link #runMarked}), if any. */
+  /**
+   * The stop whose work this thread runs ({@link #runMarked}), or whose work started it, if any;
+   * none on a fork-join pool's worker that does not run such work itself.
+   */
   public static Optional<StopEnd> ofCurrentThread() {
-    return Optional.ofNullable(OF_THREAD.get());
+    StopEnd own = OF_THREAD.get();
+    if (own != null || Thread.currentThread() instanceof ForkJoinWorkerThread) {
+      return Optional.ofNullable(own);
+    }
+    return Optional.ofNullable(INHERITED.get());
   }
 
   /** Whether the stop's last line was logged. */
