@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -139,6 +140,18 @@ public final class LogFile {
     return found[0];
   }
 
+  /**
+   * As {@link #awaitCompleteLine(Pattern, Duration)}, for the output of {@code writer}: fails at
+   * once if it has ended without printing such a line.
+   *
+   * @throws IllegalStateException naming its exit code and the last lines, if it ended first
+   */
+  public String awaitCompleteLine(Pattern pattern, Duration timeout, Process writer) {
+    String what = "a complete line matching /" + pattern + "/ in " + path;
+    awaitWhileRunning(what, timeout, writer, () -> firstComplete(pattern) != null);
+    return firstComplete(pattern);
+  }
+
   /** The first complete line matching {@code pattern}, or null. */
   private synchronized String firstComplete(Pattern pattern) {
     lines();
@@ -150,5 +163,30 @@ public final class LogFile {
   public void await(Pattern pattern, Duration timeout) {
     Wait.until(timeout, Wait.DEFAULT_INTERVAL, "a line matching /" + pattern + "/ in " + path,
         () -> contains(pattern), () -> "last lines of " + path + ":\n" + tail(30));
+  }
+
+  /**
+   * As {@link #await(Pattern, Duration)}, for the output of {@code writer}: fails at once if it
+   * has ended without printing such a line, where a wait for a line that can no longer come would
+   * last its whole {@code timeout}.
+   *
+   * @throws IllegalStateException naming its exit code and the last lines, if it ended first
+   */
+  public void await(Pattern pattern, Duration timeout, Process writer) {
+    awaitWhileRunning("a line matching /" + pattern + "/ in " + path, timeout, writer,
+        () -> contains(pattern));
+  }
+
+  private void awaitWhileRunning(String what, Duration timeout, Process writer,
+      BooleanSupplier found) {
+    requireNonNull(writer, "writer == null");
+    Wait.until(timeout, Wait.DEFAULT_INTERVAL, what,
+        () -> found.getAsBoolean() || !writer.isAlive(),
+        () -> "last lines of " + path + ":\n" + tail(30));
+    // read once more after its end: all it wrote is in the file by then
+    if (!found.getAsBoolean()) {
+      throw new IllegalStateException("the process " + writer.pid() + " ended with exit code "
+          + writer.exitValue() + " before " + what + "; last lines:\n" + tail(30));
+    }
   }
 }

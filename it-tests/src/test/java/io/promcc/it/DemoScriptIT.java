@@ -59,7 +59,7 @@ class DemoScriptIT {
   @Test
   void printsWhereToLookFollowsEditsAndCtrlCStopsEverything() throws Exception {
     Demo demo = startDemo();
-    demo.output.await(ALL_UP, UP);
+    demo.await(ALL_UP);
     String prometheus = demo.line(PROMETHEUS);
     String metrics = demo.line(METRICS);
     Path clustersFile = Path.of(demo.line(CLUSTERS));
@@ -90,10 +90,10 @@ class DemoScriptIT {
     // the README's edits: uncomment the spare cluster's line, delete an entry
     ClustersFile file = new ClustersFile(clustersFile);
     file.writeText(file.read().replace("# - {id: demo-c", "- {id: demo-c"));
-    demo.output.await(Pattern.compile("^demo: targets up: demo-a 12/12, demo-b 11/11, "
-        + "demo-c 11/11$"), UP);
+    demo.await(Pattern.compile("^demo: targets up: demo-a 12/12, demo-b 11/11, "
+        + "demo-c 11/11$"));
     file.writeText(file.read().replaceAll("(?m)^- id: demo-b\n(  .*\n)+", ""));
-    demo.output.await(Pattern.compile("^demo: targets up: demo-a 12/12, demo-c 11/11$"), UP);
+    demo.await(Pattern.compile("^demo: targets up: demo-a 12/12, demo-c 11/11$"));
     assertTrue(api.loadedJobs().stream().noneMatch(j -> j.startsWith("guest-cluster-demo-b-")),
         "demo-b's jobs unloaded: " + api.loadedJobs());
     assertTrue(api.loadedJobs().contains("guest-cluster-demo-c-kubelet"),
@@ -116,7 +116,7 @@ class DemoScriptIT {
   @Test
   void killingTheLauncherStillStopsEverything() throws Exception {
     Demo demo = startDemo();
-    demo.output.await(PROMETHEUS, UP);
+    demo.await(PROMETHEUS);
     List<Integer> ports = demo.ports(demo.line(PROMETHEUS), demo.line(METRICS),
         Path.of(demo.line(CLUSTERS)));
     recordDescendants();
@@ -132,7 +132,7 @@ class DemoScriptIT {
   @Test
   void killingTheScriptStillStopsEverything() throws Exception {
     Demo demo = startDemo();
-    demo.output.await(PROMETHEUS, UP);
+    demo.await(PROMETHEUS);
     List<Integer> ports = demo.ports(demo.line(PROMETHEUS), demo.line(METRICS),
         Path.of(demo.line(CLUSTERS)));
     recordDescendants();
@@ -146,15 +146,22 @@ class DemoScriptIT {
         "the launcher stopped what it started:\n" + demo.output.tail(20));
   }
 
-  /** The script's run: its output. */
-  private record Demo(LogFile output, Path workDir) {
+  /**
+   * The script's run: its output. A wait for a line of it ends when the script does, naming its
+   * exit code and last lines, not {@link #UP} later.
+   */
+  private record Demo(LogFile output, Path workDir, Process script) {
+    void await(Pattern pattern) {
+      output.await(pattern, UP, script);
+    }
+
     /**
      * The first group of the first complete line matching {@code pattern}, once printed: the
      * launcher prints where to look line by line, so the line after the one awaited may not be
      * there yet.
      */
     String line(Pattern pattern) {
-      Matcher m = pattern.matcher(output.awaitCompleteLine(pattern, UP));
+      Matcher m = pattern.matcher(output.awaitCompleteLine(pattern, UP, script));
       assertTrue(m.find());
       return m.group(1);
     }
@@ -190,7 +197,7 @@ class DemoScriptIT {
     builder.environment().put("PROMETHEUS_BIN_DIR", ItEnvironment.prometheus().getParent()
         .toString());
     script = ChildProcesses.JVM.register(builder.start());
-    return new Demo(output, work);
+    return new Demo(output, work, script);
   }
 
   private void recordDescendants() {

@@ -2,7 +2,9 @@ package io.promcc.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.testing.ChildProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +90,39 @@ class LogFileTest {
     append(path, "80\nlogs: here\n");
     assertEquals("metrics: http://127.0.0.1:8080",
         log.awaitCompleteLine(metrics, Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void aWaitForTheOutputOfAProcessEndsWhenItEnds() throws IOException {
+    LogFile log = new LogFile(dir.resolve("out.log"));
+    Process writer = write(log, "echo starting; echo 'no such file' >&2; exit 3");
+
+    // the process ends within milliseconds; the bound is what a busy machine may need
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> log.await(LOADED, Duration.ofSeconds(60), writer));
+    assertEquals("the process " + writer.pid() + " ended with exit code 3 before a line "
+        + "matching /loaded/ in " + log.path() + "; last lines:\nstarting\nno such file",
+        e.getMessage());
+    assertThrows(IllegalStateException.class,
+        () -> log.awaitCompleteLine(LOADED, Duration.ofSeconds(60), writer));
+  }
+
+  @Test
+  void whatAProcessPrintedBeforeItEndedIsFound() throws IOException, InterruptedException {
+    LogFile log = new LogFile(dir.resolve("out.log"));
+    Process writer = write(log, "echo 'loaded one'; exit 0");
+    assertTrue(writer.waitFor(60, TimeUnit.SECONDS), "the writer ended");
+
+    log.await(LOADED, Duration.ofSeconds(60), writer);
+    assertEquals("loaded one", log.awaitCompleteLine(LOADED, Duration.ofSeconds(60), writer));
+  }
+
+  /** Runs {@code script} with its output in {@code log}'s file. */
+  private static Process write(LogFile log, String script) throws IOException {
+    return ChildProcesses.JVM.register(new ProcessBuilder("sh", "-c", script)
+        .redirectErrorStream(true)
+        .redirectOutput(log.path().toFile())
+        .start());
   }
 
   private static void append(Path path, String text) throws IOException {
