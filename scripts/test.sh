@@ -72,8 +72,9 @@ fi
 # Maven runs in a process group of its own (timeout's, which is not --foreground), so that the
 # bound, and SIGTERM, SIGINT (Ctrl-C) or SIGHUP to this script, end everything the tests started
 # with it (the test JVMs, Prometheus, promcc run), not Maven alone: timeout sends SIGTERM to the
-# group, SIGKILL a minute later if Maven still runs; once Maven has ended, what is left in the
-# group gets SIGTERM, and SIGKILL after 30 s. PROMCC_TEST_BOUND sets the bound (s, 3600).
+# group, SIGKILL a minute later if Maven still runs; once Maven has ended, what still runs in the
+# group gets SIGTERM, and SIGKILL after 30 s (scripts/end-process-group.sh). PROMCC_TEST_BOUND
+# sets the bound (s, 3600).
 bound=${PROMCC_TEST_BOUND:-3600}
 status=0
 timeout --kill-after=60 "$bound" mvn -B -ntp verify -Dpromcc.tools.dir="$tools_bin" \
@@ -88,18 +89,7 @@ while :; do
   wait "$group" || status=$?
   [ "$status" -gt 128 ] && [ -n "$signalled" ] && kill -0 "$group" 2>/dev/null || break
 done
-end_group_left() {
-  kill -0 -- "-$group" 2>/dev/null || return 0
-  echo "test.sh: processes left in Maven's process group, ended now:" >&2
-  pgrep -a -g "$group" | cut -c 1-200 >&2 || true
-  kill -TERM -- "-$group" 2>/dev/null || true
-  local until=$((SECONDS + 30))
-  while [ "$SECONDS" -lt "$until" ]; do
-    kill -0 -- "-$group" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL -- "-$group" 2>/dev/null || true
-}
-end_group_left
+# what still runs in the group (a zombie is named, not waited for): SIGTERM, SIGKILL after 30 s
+scripts/end-process-group.sh "$group"
 warn_tools3_skipped
 exit "$status"
