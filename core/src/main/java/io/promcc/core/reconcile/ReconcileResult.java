@@ -64,6 +64,10 @@ import java.util.StringJoiner;
  *     it runs, read when {@code configInSync} with a Prometheus to ask, else {@link
  *     ScrapeDiscovery#NOT_CHECKED}: a discovery it could not start leaves the config loaded and
  *     in sync, and the outcome a success, and is named here only
+ * @param desiredRefused true if a check of the desired state refused it before anything was
+ *     written ({@link Outcome#FAILED}): the planner's of the planned config, or the validator's
+ *     (such as {@code promtool check config}); an edit of the base config or profile may fix it,
+ *     where a retry of the same inputs would be refused again
  */
 public record ReconcileResult(
     Outcome outcome,
@@ -84,7 +88,8 @@ public record ReconcileResult(
     Map<Phase, Duration> durations,
     boolean completeView,
     List<VerifiedReload> verifiedReloads,
-    ScrapeDiscovery scrapeDiscovery) {
+    ScrapeDiscovery scrapeDiscovery,
+    boolean desiredRefused) {
 
   /** What a reconcile ended with. */
   public enum Outcome {
@@ -110,7 +115,8 @@ public record ReconcileResult(
      * The desired state is invalid (base config, profile) or the files could not be written,
      * the store's record included: a load of the desired config whose record failed is this,
      * with {@link ReconcileResult#configInSync()} (and, if this reconcile reloaded it,
-     * {@link ReconcileResult#desiredReloadAsked()}).
+     * {@link ReconcileResult#desiredReloadAsked()}). {@link ReconcileResult#desiredRefused()}
+     * tells an invalid desired state apart.
      */
     FAILED(false);
 
@@ -154,6 +160,23 @@ public record ReconcileResult(
     durations = Collections.unmodifiableMap(copy);
     verifiedReloads = List.copyOf(verifiedReloads);
     requireNonNull(scrapeDiscovery, "scrapeDiscovery == null");
+    if (desiredRefused && outcome != Outcome.FAILED) {
+      throw new IllegalArgumentException("a refused desired state ends " + Outcome.FAILED.label()
+          + ", not " + outcome.label());
+    }
+  }
+
+  /** A result whose desired state no check refused (the constructor before it was told). */
+  public ReconcileResult(Outcome outcome, String message, Optional<String> stateHash,
+      Optional<String> configHash, List<String> written, List<String> deleted,
+      List<ClusterId> active, SortedMap<ClusterId, Rejection> degraded, List<Rejection> waiting,
+      List<Rejection> rejected, SortedMap<ClusterId, Instant> certificateNotAfter,
+      boolean configInSync, boolean rolledBack, boolean desiredReloadAsked,
+      Optional<Instant> runAgainAt, Map<Phase, Duration> durations, boolean completeView,
+      List<VerifiedReload> verifiedReloads, ScrapeDiscovery scrapeDiscovery) {
+    this(outcome, message, stateHash, configHash, written, deleted, active, degraded, waiting,
+        rejected, certificateNotAfter, configInSync, rolledBack, desiredReloadAsked, runAgainAt,
+        durations, completeView, verifiedReloads, scrapeDiscovery, false);
   }
 
   /**

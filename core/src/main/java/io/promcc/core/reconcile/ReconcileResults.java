@@ -51,15 +51,17 @@ final class ReconcileResults {
   /**
    * A failure after observing: of planning, or of delivery; {@code desired} null if unplanned.
    * Not a complete view: it names the observation's rejections only, and the files a write
-   * that failed part way had {@code written} and {@code deleted}.
+   * that failed part way had {@code written} and {@code deleted}; {@code desiredRefused} if a
+   * check refused the desired state (see {@link ReconcileResult#desiredRefused()}).
    */
   static ReconcileResult failedAfterObserving(String message, DesiredState desired,
       Observation observation, Observer.Observed observed, PhaseTimer timer,
-      List<String> written, List<String> deleted) {
+      List<String> written, List<String> deleted, boolean desiredRefused) {
     return new ReconcileResult(Outcome.FAILED, message,
         Optional.ofNullable(desired).map(DesiredState::hash),
         Optional.ofNullable(desired).map(DesiredState::configHash), written, deleted,
         List.of(), new TreeMap<>(), List.of(), observation.rejections(), new TreeMap<>(), false,
-        false, false, observed.nextAttention(), timer.durations(), false);
+        false, false, observed.nextAttention(), timer.durations(), false, List.of(),
+        ScrapeDiscovery.NOT_CHECKED, desiredRefused);
   }
 }

@@ -13,6 +13,7 @@ import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.PromccException;
 import io.promcc.core.model.Rejection;
+import io.promcc.core.model.ValidationException;
 import io.promcc.core.plan.Observation;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ShardAssigner;
@@ -187,8 +188,10 @@ public final class Reconciler {
       String message = e instanceof PromccException ? e.getMessage() : unexpected(e);
       // a write that failed part way names what it left on disk
       PartlyWritten part = e instanceof PartlyWritten p ? p : null;
+      // the planner's or the validator's refusal of the desired state: nothing was written
       return failedAfterObserving(message, desired, observation, observed, timer,
-          part == null ? List.of() : part.written, part == null ? List.of() : part.deleted);
+          part == null ? List.of() : part.written, part == null ? List.of() : part.deleted,
+          e instanceof ValidationException);
     }
   }
 
