@@ -115,8 +115,9 @@ public final class ReconcileLoop {
 
   /**
    * The base config or profile was read anew: as {@link #trigger}, and after a reconcile that
-   * ended {@code rejected} the next one follows without waiting for the rest of the backoff (the
-   * desired config may have changed, which ends the rejection's pin), at most once per {@link
+   * ended {@code rejected}, or {@code failed} for a desired state a check refused (promtool), the
+   * next one follows without waiting for the rest of the backoff (the desired config may have
+   * changed, which ends the rejection's pin), at most once per {@link
    * Schedule#EARLY_RETRY_SPACING}. Never blocks long.
    */
   public void plannerChanged(String why) {
@@ -181,7 +182,8 @@ public final class ReconcileLoop {
       lock.lock();
       try {
         Instant now = clock.instant();
-        Optional<Duration> backoff = schedule.finished(now, result.outcome(), result.runAgainAt());
+        Optional<Duration> backoff = schedule.finished(now, result.outcome(),
+            result.desiredRefused(), result.runAgainAt());
         runningSince = null;
         heartbeat = now;
         lastResult = result;
@@ -192,8 +194,8 @@ public final class ReconcileLoop {
           failingSince = now;
         }
         // a stopping loop runs nothing more: no retry to announce
-        String retry = stopping ? "" : backoff.map(d -> RetryNote.of(result.outcome(), d,
-            schedule.failures(), schedule.retryBroughtForward(),
+        String retry = stopping ? "" : backoff.map(d -> RetryNote.of(result.outcome(),
+            result.desiredRefused(), d, schedule.failures(), schedule.retryBroughtForward(),
             schedule.earlyRetryHeld(clock.instant()))).orElse("");
         runLog.log(result, retry, interruptedByStop);
         changed.signalAll();

@@ -13,6 +13,8 @@ final class RetryNote {
   /**
    * The line's end, e.g. {@code "; retrying in 640 ms (1 in a row)"}.
    *
+   * @param desiredRefused a check refused the desired state of a {@code failed} run, whose
+   *     backoff an edit of the base config or profile ends as a {@code rejected} run's
    * @param wait until the retry; zero: now, for a change read while the run ran
    * @param failures the failures in a row
    * @param editSeen a rejected run's retry was brought forward to {@code wait} by an edit of the
@@ -20,12 +22,12 @@ final class RetryNote {
    * @param editHeld how long from now an edit of the base config or profile cannot bring a
    *     rejected run's retry forward ({@link Schedule#EARLY_RETRY_SPACING})
    */
-  static String of(Outcome outcome, Duration wait, int failures, boolean editSeen,
-      Duration editHeld) {
+  static String of(Outcome outcome, boolean desiredRefused, Duration wait, int failures,
+      boolean editSeen, Duration editHeld) {
     String inARow = " (" + failures + " in a row)";
+    boolean editEnds = outcome == Outcome.REJECTED || desiredRefused;
     if (wait.isZero()) {
-      String meanwhile = switch (outcome) {
-        case REJECTED -> "the base config or profile changed";
+      String meanwhile = editEnds ? "the base config or profile changed" : switch (outcome) {
         case PROMETHEUS_UNAVAILABLE -> "prometheus answered again";
         default -> "the cluster source changed";
       };
@@ -38,7 +40,7 @@ final class RetryNote {
     if (outcome == Outcome.PROMETHEUS_UNAVAILABLE) {
       return retrying + " or when prometheus answers again";
     }
-    if (outcome != Outcome.REJECTED || (!editSeen && editHeld.compareTo(wait) >= 0)) {
+    if (!editEnds || (!editSeen && editHeld.compareTo(wait) >= 0)) {
       return retrying;
     }
     String spacing = "an edit brings a retry forward once per "

@@ -44,6 +44,12 @@ import java.util.Optional;
  *       after it is never held by a backoff, so the next rejection's first early retry (the
  *       operator's fix of a new typo) is not held back by one made before. Other triggers
  *       leave the backoff as it is.
+ *   <li>The same after a {@code failed} run whose desired state a check refused before
+ *       anything was written ({@link io.promcc.core.reconcile.ReconcileResult#desiredRefused()}:
+ *       {@code promtool check config}, the planner's check of the planned config): an edit may
+ *       fix it, and a retry of the same files would be refused again. The same spacing holds:
+ *       such a run costs Prometheus no reload, but a run of promtool, which may take seconds
+ *       of CPU on a large config. A failure to write keeps its backoff.
  *   <li>Likewise after a run that found Prometheus unavailable ({@code prometheus-unavailable}):
  *       a probe's answer after one without ({@link #prometheusAnswersAgain}) makes the next run
  *       due at once, but no sooner than the debounce after that run (a backoff that ends
@@ -230,6 +236,16 @@ final class Schedule {
    *     sooner
    */
   Optional<Duration> finished(Instant now, Outcome outcome, Optional<Instant> runAgainAt) {
+    return finished(now, outcome, false, runAgainAt);
+  }
+
+  /**
+   * A run finished; {@code desiredRefused} if a check refused its desired state (a
+   * {@code failed} run whose backoff an edit of the base config or profile ends, as a
+   * {@code rejected} one's), see {@link #finished(Instant, Outcome, Optional)}.
+   */
+  Optional<Duration> finished(Instant now, Outcome outcome, boolean desiredRefused,
+      Optional<Instant> runAgainAt) {
     resyncAt = now.plus(pacing.resync());
     Instant soonest = now.plus(pacing.debounce());
     requestedAt = runAgainAt.map(at -> at.isBefore(soonest) ? soonest : at).orElse(null);
@@ -254,7 +270,7 @@ final class Schedule {
       } else {
         triggerEndsBackoff = true;
       }
-    } else if (outcome == Outcome.REJECTED) {
+    } else if (outcome == Outcome.REJECTED || desiredRefused) {
       if (plannerTriggered) { // the run may have planned with the files before the edit
         earlyFrom = earlyRetryFrom(now);
         Instant retry = earlyFrom.isBefore(notBefore) ? earlyFrom : notBefore;

@@ -20,22 +20,23 @@ import net.jqwik.api.constraints.Size;
  * after a failure other than {@code source-not-ready}, {@code rejected} or {@code
  * prometheus-unavailable} waits its backoff whatever triggers; a run after a {@code
  * source-not-ready} one waits its backoff unless the cluster source triggered since that run
- * started, a run after a {@code rejected} one unless the base config or profile was read anew
- * since then, and a run after a {@code prometheus-unavailable} one unless Prometheus answered
- * again since then, and then at least the debounce after it, or its backoff if shorter, which
- * an answer never puts off (another source's trigger ends none of them); a run after a success
- * waits the resync unless something triggered, an answer of Prometheus is no trigger. So runs
- * beyond one per trigger or answer are at least half a second apart, each answer ends at most
- * one backoff, and runs an edit brought before a rejected run's backoff ended are at least
- * {@link Schedule#EARLY_RETRY_SPACING} apart (unless a success came between). Simulated time,
- * no clock.
+ * started, a run after a {@code rejected} one (or a {@code failed} one whose desired state a
+ * check refused) unless the base config or profile was read anew since then, and a run after
+ * a {@code prometheus-unavailable} one unless Prometheus answered again since then, and then at
+ * least the debounce after it, or its backoff if shorter, which an answer never puts off
+ * (another source's trigger ends none of them); a run after a success waits the resync unless
+ * something triggered, an answer of Prometheus is no trigger. So runs beyond one per trigger or
+ * answer are at least half a second apart, each answer ends at most one backoff, and runs an
+ * edit brought before such a run's backoff ended are at least {@link
+ * Schedule#EARLY_RETRY_SPACING} apart (unless a success came between). Simulated time, no clock.
  */
 class ScheduleNoSpinPropertyTest {
   private static final Instant T0 = Instant.parse("2026-12-06T12:00:00Z");
   /** The shortest backoff: the upper half of the first step of 1 s. */
   private static final long SHORTEST_BACKOFF_MS = 500;
 
-  private record Run(long start, long end, Outcome outcome, long backoff) {}
+  /** {@code editEnds}: an edit of the base config or profile ends its backoff. */
+  private record Run(long start, long end, Outcome outcome, long backoff, boolean editEnds) {}
 
   @Property(tries = 300)
   void runsBeyondOnePerTriggerWaitTheirBackoffOrResync(
@@ -47,7 +48,8 @@ class ScheduleNoSpinPropertyTest {
       @ForAll @Size(min = 1, max = 20) List<@IntRange(max = 2000) Integer> durations,
       @ForAll @Size(min = 1, max = 20) List<Boolean> fromClusterSource,
       @ForAll @Size(min = 1, max = 20) List<Boolean> fromPlanner,
-      @ForAll @Size(min = 1, max = 20) List<Boolean> fromPrometheus, @ForAll long seed) {
+      @ForAll @Size(min = 1, max = 20) List<Boolean> fromPrometheus,
+      @ForAll @Size(min = 1, max = 20) List<Boolean> refusedDesired, @ForAll long seed) {
     Pacing pacing = new Pacing(Duration.ofMillis(settleMs),
         Duration.ofMillis(settleMs + debounceExtra),
         Duration.ofMillis(settleMs + debounceExtra + maxDelayExtra), Duration.ofMillis(resyncMs));
@@ -79,9 +81,11 @@ class ScheduleNoSpinPropertyTest {
         trigger(schedule, T0.plusMillis(Math.max(start, triggers.get(next))), kinds, next++);
       }
       Outcome outcome = outcomes.get(runs.size() % outcomes.size());
-      long backoff = schedule.finished(T0.plusMillis(end), outcome, Optional.empty())
+      boolean refused = outcome == Outcome.FAILED
+          && refusedDesired.get(runs.size() % refusedDesired.size());
+      long backoff = schedule.finished(T0.plusMillis(end), outcome, refused, Optional.empty())
           .map(Duration::toMillis).orElse(0L);
-      runs.add(new Run(start, end, outcome, backoff));
+      runs.add(new Run(start, end, outcome, backoff, outcome == Outcome.REJECTED || refused));
       now = end;
     }
     assertTrue(runs.size() < 10_000, "the loop spins: " + runs.size() + " runs");
@@ -105,7 +109,7 @@ class ScheduleNoSpinPropertyTest {
       String said = "run " + i + " " + run + " then " + after + ", triggers " + triggers;
       if (!run.outcome().success()
           && (run.outcome() != Outcome.SOURCE_NOT_READY || !sourceTriggered)
-          && (run.outcome() != Outcome.REJECTED || !plannerTriggered)
+          && (!run.editEnds() || !plannerTriggered)
           && (run.outcome() != Outcome.PROMETHEUS_UNAVAILABLE || !answered)) {
         assertTrue(after.start() >= run.end() + run.backoff(), "backoff cut short: " + said);
       }
@@ -133,9 +137,10 @@ class ScheduleNoSpinPropertyTest {
   }
 
   /**
-   * Runs that follow a rejected one sooner than its backoff could end (an edit brought them
-   * forward) are at least {@link Schedule#EARLY_RETRY_SPACING} apart unless a success came
-   * between: a burst of edits cannot make Prometheus reload (and roll back) for each.
+   * Runs that follow a rejected one (or one of a refused desired state) sooner than its backoff
+   * could end (an edit brought them forward) are at least {@link Schedule#EARLY_RETRY_SPACING}
+   * apart unless a success came between: a burst of edits cannot make Prometheus reload (and
+   * roll back), or promtool run, for each.
    */
   private static void assertEarlyRetriesAreSpaced(List<Run> runs, List<Long> triggers) {
     long lastEarly = Long.MIN_VALUE;
@@ -148,7 +153,7 @@ class ScheduleNoSpinPropertyTest {
       }
       long shortest = Math.min(60_000L, 1000L << Math.min(failures - 1, 6)) / 2;
       Run after = runs.get(i + 1);
-      if (run.outcome() != Outcome.REJECTED || after.start() >= run.end() + shortest) {
+      if (!run.editEnds() || after.start() >= run.end() + shortest) {
         continue;
       }
       assertTrue(lastEarly == Long.MIN_VALUE
