@@ -186,12 +186,10 @@ public final class Reconciler {
       }
     } catch (RuntimeException e) {
       String message = e instanceof PromccException ? e.getMessage() : unexpected(e);
-      // a write that failed part way names what it left on disk
-      PartlyWritten part = e instanceof PartlyWritten p ? p : null;
-      // the planner's or the validator's refusal of the desired state: nothing was written
+      PartlyWritten part = e instanceof PartlyWritten p ? p : null; // what it left on disk
       return failedAfterObserving(message, desired, observation, observed, timer,
           part == null ? List.of() : part.written, part == null ? List.of() : part.deleted,
-          e instanceof ValidationException);
+          e instanceof ValidationException); // the planner's or the validator's refusal
     }
   }
 
@@ -210,7 +208,7 @@ public final class Reconciler {
    * issues certificates (Vault) may issue one.
    *
    * @throws SourceNotReadyException if the cluster source is not synced or failing
-   * @throws io.promcc.core.model.ValidationException if the base config or profile is invalid
+   * @throws ValidationException if the base config or profile is invalid
    */
   public Preview preview() {
     ClusterSnapshot snapshot = clusters.snapshot();
