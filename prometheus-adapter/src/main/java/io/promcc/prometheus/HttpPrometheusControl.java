@@ -246,7 +246,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
       ReloadSignal.send(pid, settings.requestTimeout());
       return ReloadAck.SIGNALLED;
     }
-    HttpRequest request = http.request("POST", "-/reload", settings.reloadTimeout())
+    HttpRequest request = http.request("POST", "-/reload")
         .POST(HttpRequest.BodyPublishers.noBody()).build();
     HttpResponse<String> response = http.sendSmall(request, "POST /-/reload",
         settings.reloadTimeout(), maxSmallAnswer);
@@ -322,7 +322,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
   @Override
   public LoadGauges gauges() {
     String endpoint = "GET /metrics";
-    HttpRequest request = http.request("GET", "metrics", settings.requestTimeout())
+    HttpRequest request = http.request("GET", "metrics")
         .header("Accept", "text/plain;version=0.0.4").GET().build();
     HttpResponse<String> response = http.send(request, endpoint, settings.requestTimeout(),
         SampleLineScan.handler(maxLargeAnswer, FailedDiscoveryGauge::isSample,

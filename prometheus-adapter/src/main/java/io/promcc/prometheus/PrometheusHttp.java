@@ -94,16 +94,19 @@ final class PrometheusHttp {
   }
 
   HttpRequest get(String path) {
-    return request("GET", path, settings.requestTimeout()).GET().build();
+    return request("GET", path).GET().build();
   }
 
   /**
-   * A request with the credentials read now.
+   * A request with the credentials read now, without a timer of its own: the JDK's request
+   * timer, begun before the connect, ends a request not yet connected as "HTTP connect timed
+   * out", the connect timer's words, whatever the connect timeout; the caller's bounded wait in
+   * {@link #send} ends it instead, so a connect timed out is always the connect's timer.
    *
    * @throws PrometheusApiException with status 0 if they cannot be read: nothing is sent
    */
-  HttpRequest.Builder request(String method, String path, Duration timeout) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout);
+  HttpRequest.Builder request(String method, String path) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path));
     if (settings.authentication().isPresent()) {
       String endpoint = method + " /" + path;
       try {
@@ -148,7 +151,8 @@ final class PrometheusHttp {
       HttpResponse.BodyHandler<String> handler, int cap, String overCap) {
     CompletableFuture<HttpResponse<String>> answer = client.sendAsync(request, handler);
     try {
-      // the request's timeout ends when the headers arrive: this bounds the body as well
+      // the one bound of the request: connect, headers and body (its cancel closes the
+      // connection); the connect's own timer may end it first, as a connect timed out
       return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       answer.cancel(true);
