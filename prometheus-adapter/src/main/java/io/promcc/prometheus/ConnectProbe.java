@@ -44,6 +44,9 @@ final class ConnectProbe {
 
   private final Connector connector;
   private final Duration wait;
+  /** Whether a refusal, once told, is told again without a connect. */
+  private final boolean remembers;
+  private volatile boolean refused;
 
   ConnectProbe(Connector connector) {
     this(connector, WAIT);
@@ -54,12 +57,36 @@ final class ConnectProbe {
    * take to run it, where the connect's own outcome is what they check).
    */
   ConnectProbe(Connector connector, Duration wait) {
+    this(connector, wait, false);
+  }
+
+  private ConnectProbe(Connector connector, Duration wait, boolean remembers) {
     this.connector = requireNonNull(connector, "connector == null");
     this.wait = requireNonNull(wait, "wait == null");
+    this.remembers = remembers;
+  }
+
+  /**
+   * A probe of the same connects for the polls of one wait, all to one host and port: once it
+   * told a refusal (nothing listens there), it tells that again without a connect or a thread,
+   * as a wordless failure of the next poll is the same refusal (the system's own connect
+   * timeout comes after the client's, 2 s, at the earliest); any other outcome is probed again.
+   */
+  ConnectProbe rememberingARefusal() {
+    return new ConnectProbe(connector, wait, true);
   }
 
   /** One connect to {@code host} at {@code port}, and what it gave. */
   Outcome probe(String host, int port) {
+    if (refused) {
+      return Outcome.REFUSED;
+    }
+    Outcome outcome = connected(host, port);
+    refused = remembers && outcome == Outcome.REFUSED;
+    return outcome;
+  }
+
+  private Outcome connected(String host, int port) {
     CompletableFuture<Outcome> outcome = new CompletableFuture<>();
     Thread thread = new Thread(() -> outcome.complete(outcome(host, port)),
         "promcc-connect-probe");

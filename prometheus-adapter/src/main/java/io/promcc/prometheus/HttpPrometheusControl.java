@@ -110,7 +110,13 @@ public final class HttpPrometheusControl implements PrometheusControl {
   /** With the most read of one answer given: small ones in tests. */
   HttpPrometheusControl(HttpClient client, PrometheusAdapterSettings settings, Clock clock,
       Sleeper sleeper, int maxLargeAnswer, int maxSmallAnswer) {
-    this.http = new PrometheusHttp(client, settings);
+    this(client, settings, clock, sleeper, maxLargeAnswer, maxSmallAnswer, ConnectProbe.SOCKETS);
+  }
+
+  /** With {@code probe} telling why a connect failed where the client does not. */
+  HttpPrometheusControl(HttpClient client, PrometheusAdapterSettings settings, Clock clock,
+      Sleeper sleeper, int maxLargeAnswer, int maxSmallAnswer, ConnectProbe probe) {
+    this.http = new PrometheusHttp(client, settings, probe);
     this.settings = settings;
     this.clock = requireNonNull(clock, "clock == null");
     this.sleeper = requireNonNull(sleeper, "sleeper == null");
@@ -164,9 +170,10 @@ public final class HttpPrometheusControl implements PrometheusControl {
     Instant deadline = started.plus(timeout);
     Duration backoff = FIRST_BACKOFF;
     String lastProblem;
+    PrometheusHttp polls = http.forOneWait(); // a refusal probed once per wait
     while (true) {
       try {
-        HttpResponse<String> response = http.sendSmall(http.get("-/ready"), "GET /-/ready",
+        HttpResponse<String> response = polls.sendSmall(http.get("-/ready"), "GET /-/ready",
             settings.requestTimeout(), maxSmallAnswer);
         int status = response.statusCode();
         if (status == 200) {

@@ -60,6 +60,14 @@ final class PrometheusHttp {
     this.base = URI.create(uri.endsWith("/") ? uri : uri + "/");
   }
 
+  /**
+   * This with a probe that remembers a refusal ({@link ConnectProbe#rememberingARefusal}): for
+   * the polls of one wait, where each refused poll probed again, a connect and a thread each.
+   */
+  PrometheusHttp forOneWait() {
+    return new PrometheusHttp(client, settings, probe.rememberingARefusal());
+  }
+
   /** The {@code data} of an API answer of status {@code success}; anything else throws. */
   Map<?, ?> apiData(String endpoint, HttpResponse<String> response) {
     if (response.statusCode() == 401 || response.statusCode() == 403) {
