@@ -98,6 +98,8 @@ final class CheckCommand implements Callable<Integer> {
     }
     // which API server, configured where: what run logs at start
     parts.kubernetesApi().ifPresent(out::println);
+    // whether a run's first login would be taken: check requests no certificate
+    parts.vaultReach().ifPresent(vault -> out.println(vault.line()));
     List<Lifecycle> sources = List.of(parts.clusters(), parts.certificates());
     try {
       for (Lifecycle source : sources) {

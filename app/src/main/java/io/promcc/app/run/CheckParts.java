@@ -13,6 +13,9 @@ import io.promcc.core.port.GuestClusterSource;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.reconcile.Reconciler;
 import io.promcc.kube.ApiServerConfig;
+import io.promcc.vault.VaultAuthenticator;
+import io.promcc.vault.VaultReach;
+import io.promcc.vault.VaultSettings;
 import jakarta.inject.Inject;
 import java.util.Optional;
 
@@ -35,13 +38,17 @@ public final class CheckParts {
   private final Optional<PrometheusControl> prometheus;
   private final FileWatcher watcher;
   private final Optional<ApiServerConfig> kubernetesApi;
+  private final jakarta.inject.Provider<VaultAuthenticator> vault;
+  private final jakarta.inject.Provider<VaultSettings> vaultSettings;
 
   @Inject
   CheckParts(RunSettings settings, @Selected GuestClusterSource clusters,
       @Selected jakarta.inject.Provider<CertificateSource> certificates, PlanInputs inputs,
       ControllerSettings controllerSettings, ConfigStore store,
       Optional<PrometheusControl> prometheus, FileWatcher watcher,
-      jakarta.inject.Provider<ApiServerConfig> kubernetesApi) {
+      jakarta.inject.Provider<ApiServerConfig> kubernetesApi,
+      jakarta.inject.Provider<VaultAuthenticator> vault,
+      jakarta.inject.Provider<VaultSettings> vaultSettings) {
     this.settings = settings;
     this.clusters = clusters;
     boolean issues = settings.certificates() == CertificateMode.LOCAL_CA
@@ -54,6 +61,18 @@ public final class CheckParts {
     this.watcher = watcher;
     // found (or refused) as run finds it, for the report to name
     this.kubernetesApi = settings.kubernetes().map(kube -> kubernetesApi.get());
+    this.vault = vault;
+    this.vaultSettings = vaultSettings;
+  }
+
+  /**
+   * With Vault certificates, one login to Vault as a run makes it first, its token revoked
+   * after ({@link VaultReach}): whether Vault is reachable, unsealed, and takes the login.
+   */
+  public Optional<VaultReach.Result> vaultReach() {
+    return settings.certificates() == CertificateMode.VAULT
+        ? Optional.of(VaultReach.check(vault.get(), vaultSettings.get().address()))
+        : Optional.empty();
   }
 
   /**
