@@ -68,7 +68,8 @@ class WatchedPathReadsHangLogTest {
         last = late.state();
       }
       slow = false;
-      assertNotNull(reads.await(reads.start(profile, last)), "a read within the bound");
+      assertNotNull(reads.await(reads.start(profile, last), System.nanoTime()
+          + TimeUnit.SECONDS.toNanos(30)), "a read that ends, waited for as long as it takes");
 
       List<String> lines = log.messages();
       assertEquals(1, lines.stream().filter(m -> m.contains(WARNING)).count(),
