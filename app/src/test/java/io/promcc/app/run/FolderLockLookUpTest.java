@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -41,10 +42,17 @@ class FolderLockLookUpTest {
   private final CountDownLatch reading = new CountDownLatch(1);
   private final ExecutorService threads = Executors.newCachedThreadPool();
 
+  /**
+   * Lets the look-up go and waits for its end: its reservation of the lock file's key (device
+   * and inode, process-wide) must not outlive the test, where a later test's lock file could
+   * reuse the inode.
+   */
   @AfterEach
-  void releaseTheLookUp() {
+  void releaseTheLookUp() throws InterruptedException {
     release.countDown();
     threads.shutdown();
+    assertTrue(threads.awaitTermination(BOUND.toMillis(), TimeUnit.MILLISECONDS),
+        "the look-up did not end once let go");
   }
 
   @Test
@@ -65,10 +73,11 @@ class FolderLockLookUpTest {
       }
     }, "take");
     take.start();
-    untilWaitingOrEnded(take);
+    boolean waited = untilWaitingForALookUp(take);
     release.countDown();
     take.join(BOUND.toMillis());
 
+    assertTrue(waited, "the take was not seen waiting for the look-up: " + taken.get());
     assertFalse(take.isAlive(), "the take did not end once the look-up had");
     assertEquals(Optional.empty(), lookUp.get(BOUND.toMillis(), TimeUnit.MILLISECONDS),
         "the look-up found a holder");
@@ -103,10 +112,11 @@ class FolderLockLookUpTest {
     AtomicReference<Optional<String>> second = new AtomicReference<>();
     Thread lookUp = new Thread(() -> second.set(OutputHolder.of(out)), "second look-up");
     lookUp.start();
-    untilWaitingOrEnded(lookUp);
+    boolean waited = untilWaitingForALookUp(lookUp);
     release.countDown();
     lookUp.join(BOUND.toMillis());
 
+    assertTrue(waited, "the second look-up was not seen waiting for the first");
     assertFalse(lookUp.isAlive(), "the second look-up did not end once the first had");
     assertEquals(Optional.empty(), first.get(BOUND.toMillis(), TimeUnit.MILLISECONDS));
     assertEquals(Optional.empty(), second.get(), "the second look-up: nothing holds the folder");
@@ -125,13 +135,23 @@ class FolderLockLookUpTest {
     }, Duration.ofMillis(200)), "the holder is not known: nothing is said of it");
   }
 
-  /** Returns once {@code thread} waits (for a look-up's end) or has ended. */
-  private static void untilWaitingOrEnded(Thread thread) throws InterruptedException {
+  /**
+   * Returns once {@code thread} waits for a look-up's end, or has ended, or after the bound;
+   * whether it was seen waiting so (its state alone could be another timed wait, on a busy
+   * machine one before it reached the look-up).
+   */
+  private static boolean untilWaitingForALookUp(Thread thread) throws InterruptedException {
     long deadline = System.nanoTime() + BOUND.toNanos();
-    while (thread.isAlive() && thread.getState() != Thread.State.TIMED_WAITING
-        && System.nanoTime() < deadline) {
+    while (thread.isAlive() && !waitsForALookUp(thread) && System.nanoTime() < deadline) {
       thread.join(10);
     }
+    return waitsForALookUp(thread);
+  }
+
+  private static boolean waitsForALookUp(Thread thread) {
+    return thread.getState() == Thread.State.TIMED_WAITING
+        && Arrays.stream(thread.getStackTrace()).anyMatch(f -> f.getMethodName()
+            .equals("reserveAfterLookUps") && f.getClassName().equals(HeldFiles.class.getName()));
   }
 
   /** A look-up of {@code out}'s holder whose read waits for the test's release. */
