@@ -40,10 +40,23 @@ class HungLockReleaseTest {
   private final CountDownLatch release = new CountDownLatch(1);
   private final LogCapture log = LogCapture.of(Controller.class); // StopDeadline's lines
 
+  private final Set<Thread> threadsBefore = Set.copyOf(Thread.getAllStackTraces().keySet());
+
+  /**
+   * Lets the hung release go and waits for its end: the folder's reservation (keyed by device
+   * and inode, process-wide) must not outlive the test, where a later test's lock file could
+   * reuse the inode and be refused as held here.
+   */
   @AfterEach
-  void releaseTheHungClose() {
+  void releaseTheHungClose() throws InterruptedException {
     release.countDown();
     log.close();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (!threadsBefore.contains(thread) && thread.getName().equals("promcc-stop-closing")) {
+        thread.join(BOUND.toMillis());
+        assertFalse(thread.isAlive(), "the hung release did not end once let go");
+      }
+    }
   }
 
   @Test
