@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -14,6 +15,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -24,7 +26,8 @@ import java.util.function.Supplier;
  * volume counts as not answering and every read is given up at once: a hung volume costs its
  * callers one wait, not one per file, and holds at most one reader thread per read begun before
  * the first was given up. Each hang is warned of once; what else is logged of it is its
- * {@link Lines}'. Thread-safe.
+ * {@link Lines}', its end always after its warning. A read that ends in the instant it would be
+ * given up is no hang: its answer is had, and nothing is logged. Thread-safe.
  *
  * <p>A caller's interrupt is handed to its read's thread (a file channel's read stops at one);
  * the caller still waits for the read's outcome within the bound, and its interrupt is kept, so
@@ -46,6 +49,7 @@ public final class BoundedReads {
   private final ThreadPoolExecutor threads;
   private final Hang hang;
   private final Lines lines;
+  private final Consumer<Future<?>> givingUp;
   /** Reads given up that have not ended: while there is one, reads are given up at once. */
   private final Set<Read> overdue = new HashSet<>(); // guarded by itself
 
@@ -126,8 +130,17 @@ public final class BoundedReads {
   /** As above, logging of each hang what {@code lines} says besides its warning. */
   BoundedReads(Class<?> owner, String kind, String threads, Supplier<Duration> timeout,
       Hang hang, Lines lines) {
+    this(owner, kind, threads, timeout, hang, lines, read -> { });
+  }
+
+  /**
+   * As above, {@code givingUp} given each read whose wait has timed out, as it is given up (a
+   * seam for tests: a read that ends in that instant).
+   */
+  BoundedReads(Class<?> owner, String kind, String threads, Supplier<Duration> timeout,
+      Hang hang, Lines lines, Consumer<Future<?>> givingUp) {
     this(System.getLogger(requireNonNull(owner, "owner == null").getName()), kind, threads,
-        timeout, hang, lines);
+        timeout, hang, lines, givingUp);
   }
 
   /**
@@ -136,12 +149,13 @@ public final class BoundedReads {
    */
   public static BoundedReads unlogged(String kind, String threads, Duration timeout) {
     return new BoundedReads((System.Logger) null, kind, threads, fixed(timeout), Hang.NONE,
-        Lines.EACH_READ);
+        Lines.EACH_READ, read -> { });
   }
 
   private BoundedReads(System.Logger log, String kind, String threads,
-      Supplier<Duration> timeout, Hang hang, Lines lines) {
+      Supplier<Duration> timeout, Hang hang, Lines lines, Consumer<Future<?>> givingUp) {
     this.log = log;
+    this.givingUp = requireNonNull(givingUp, "givingUp == null");
     this.lines = requireNonNull(lines, "lines == null");
     this.hang = requireNonNull(hang, "hang == null");
     this.kind = requireNonNull(kind, "kind == null");
@@ -201,9 +215,13 @@ public final class BoundedReads {
           read.interrupt();
         } catch (TimeoutException e) {
           if (!read.isDone()) {
-            throw giveUp(read);
+            givingUp.accept(read);
+            Unanswered unanswered = giveUp(read);
+            if (unanswered != null) {
+              throw unanswered;
+            }
           }
-          // ended as the wait did: its answer is had at once
+          // ended as the wait did, or as it was given up: its answer is had at once
         } catch (ExecutionException e) {
           Throwable cause = e.getCause();
           if (cause instanceof Error error) {
@@ -220,24 +238,25 @@ public final class BoundedReads {
   }
 
   /**
-   * Counts {@code read} as overdue (unless it ends meanwhile: then its end counts it out, as
-   * {@link Read#done()} takes the same lock); warns once per hang.
+   * Counts {@code read} as overdue and warns once per hang, unless it has ended meanwhile: then
+   * it is no hang, and null is returned. Its lines are logged under the lock its end takes
+   * ({@link Read#done()}), so that its end line, if any, follows them.
    */
   private Unanswered giveUp(Read<?> read) {
-    boolean first;
     synchronized (overdue) {
-      first = overdue.isEmpty();
-      if (!read.isDone()) {
-        overdue.add(read);
-        if (first) {
-          hang.hung(true);
-        }
+      if (read.isDone()) {
+        return null;
       }
-    }
-    if (first || lines == Lines.EACH_READ) {
-      log(first ? Level.WARNING : Level.DEBUG, "reading {0} did not end within {1} (is its "
-          + "volume hanging?): going on as if nothing could be read, and giving up every read "
-          + "of a {2} at once until it ends", read.what, read.bound, kind);
+      boolean first = overdue.isEmpty();
+      overdue.add(read);
+      if (first) {
+        hang.hung(true);
+      }
+      if (first || lines == Lines.EACH_READ) {
+        log(first ? Level.WARNING : Level.DEBUG, "reading {0} did not end within {1} (is its "
+            + "volume hanging?): going on as if nothing could be read, and giving up every read "
+            + "of a {2} at once until it ends", read.what, read.bound, kind);
+      }
     }
     return new Unanswered("reading " + read.what + " did not end within " + read.bound, true);
   }
