@@ -67,7 +67,7 @@ public final class BoundedReads {
   }
 
   /** What is logged of a hang besides its warning. */
-  enum Lines {
+  public enum Lines {
     /**
      * Each read given up while it lasts, at debug level, and the end of each read given up, at
      * info level: for reads of many files, which the lines name (each cluster's kept
@@ -76,7 +76,8 @@ public final class BoundedReads {
     EACH_READ,
     /**
      * Its end alone, at info level, as the last read given up ends: for the reads of one file,
-     * asked for again and again while its volume hangs (the Vault login credential).
+     * asked for again and again while its volume hangs (the Vault login credential, app's
+     * {@code --cert-dir} folder).
      */
     ITS_END
   }
@@ -116,6 +117,15 @@ public final class BoundedReads {
   /** As the other constructor, each hang and its end told to {@code hang}. */
   public BoundedReads(Class<?> owner, String kind, String threads, Duration timeout, Hang hang) {
     this(owner, kind, threads, fixed(timeout), hang);
+  }
+
+  /**
+   * As above, logging of each hang what {@code lines} says besides its warning (app's reads of
+   * {@code --cert-dir}'s folder: {@link Lines#ITS_END}).
+   */
+  public BoundedReads(Class<?> owner, String kind, String threads, Duration timeout, Hang hang,
+      Lines lines) {
+    this(owner, kind, threads, fixed(timeout), hang, lines);
   }
 
   /**

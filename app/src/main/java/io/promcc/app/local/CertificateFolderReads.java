@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * for on a thread of their own so that the wait ends at its own deadline, and the
  * observations'. While a read given up has not ended, the reads are not begun, the hang their
  * answer: the hang is logged once (a warning) and its end once (at info level), not once per
- * read meanwhile (the wait for the sources asks every 100 ms at start). Thread-safe.
+ * read meanwhile (the wait for the sources asks every 100 ms at start), nor per read begun
+ * before the first was given up ({@code BoundedReads.Lines.ITS_END}). Thread-safe.
  */
 final class CertificateFolderReads implements AutoCloseable {
   private final Path directory;
@@ -48,8 +49,10 @@ final class CertificateFolderReads implements AutoCloseable {
     this.bound = requireNonNull(bound, "bound == null");
     this.volume = requireNonNull(volume, "volume == null");
     this.startReads = new StartReads(bound, folder -> { });
+    // one folder, asked for again and again while it hangs: the hang and its end, once each,
+    // however many reads were under way as the first was given up
     this.reads = new BoundedReads(CertificateDirectory.class, "certificate folder", "cert-dir",
-        bound, hang -> hanging = hang);
+        bound, hang -> hanging = hang, BoundedReads.Lines.ITS_END);
     this.syncReads = Executors.newCachedThreadPool(r -> {
       Thread thread = new Thread(r, "promcc-cert-dir-sync");
       thread.setDaemon(true); // its wait for a read is bounded, but holds no exit
