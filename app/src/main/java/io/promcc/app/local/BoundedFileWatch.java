@@ -90,6 +90,12 @@ public final class BoundedFileWatch implements FileWatcher.Watch {
     return path;
   }
 
+  /** False: its first read is its own thread's, which no caller waits for. */
+  @Override
+  public boolean firstReadGivenUp() {
+    return false;
+  }
+
   @Override
   public void recheck() {
     recheck = true;

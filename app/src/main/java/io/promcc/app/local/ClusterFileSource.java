@@ -160,8 +160,9 @@ public final class ClusterFileSource implements GuestClusterSource {
    *
    * @throws IllegalStateException if the source (or the watcher) is closed
    * @throws io.promcc.core.model.ValidationException if a read did not end within 10 s (its
-   *     volume hangs; or a change's read under way, which the start waits for as long), naming
-   *     the file: nothing it finds later is applied once the source closes
+   *     volume hangs: the watcher's first look at it, after which the source does not read it
+   *     again; or a change's read under way, which the start waits for as long), naming the
+   *     file: nothing it finds later is applied once the source closes
    */
   @Override
   public void start() {
@@ -185,6 +186,10 @@ public final class ClusterFileSource implements GuestClusterSource {
       watch = registered;
     }
     watcher.start();
+    if (registered.firstReadGivenUp()) {
+      // the watch waited its bound for the file's volume: a read now would wait as long again
+      throw startReads.notEnded(quoted());
+    }
     // after the watch, so that no change between the two is missed; each read on a reader
     // thread, as its volume may hang
     startReads.lock(quoted(), reloading);

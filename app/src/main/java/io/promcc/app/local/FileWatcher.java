@@ -76,6 +76,9 @@ public final class FileWatcher implements AutoCloseable {
      */
     void recheck();
 
+    /** Whether its first read (the starting point) did not end in time: its volume hangs. */
+    boolean firstReadGivenUp();
+
     /** Stops watching this path for this listener. Idempotent. */
     @Override
     void close();
@@ -188,7 +191,8 @@ public final class FileWatcher implements AutoCloseable {
    * Watches {@code path} (a file or a folder, existing or not) and runs {@code listener} after
    * each change of its content. What the path holds now is the starting point: this call runs
    * no listener, and waits at most 10 s in all for its reads and its folders' registration for
-   * file events. Works before {@link #start()}, which begins the background checks.
+   * file events (a first read given up then is {@link Watch#firstReadGivenUp()}). Works before
+   * {@link #start()}, which begins the background checks.
    *
    * @throws IllegalStateException if the watcher is closed
    */
@@ -203,7 +207,8 @@ public final class FileWatcher implements AutoCloseable {
     List<EventFolders.Registering> begun;
     synchronized (lock) {
       requireOpen();
-      registration.begin(first);
+      registration.begin(first); // null after an interrupt too, which gave nothing up
+      registration.firstGivenUp = first == null && !Thread.currentThread().isInterrupted();
       registrations.add(registration);
       begun = syncFolderWatches();
     }

@@ -29,6 +29,7 @@ final class Registration implements FileWatcher.Watch {
   PathState state; // guarded by lock; null while its first read has not ended
   Set<Path> folders = Set.of(); // guarded by lock
   private boolean recheck; // guarded by lock
+  boolean firstGivenUp; // guarded by lock
 
   Registration(Path path, Runnable listener, Object lock, Owner owner) {
     this.path = requireNonNull(path, "path == null");
@@ -82,6 +83,13 @@ final class Registration implements FileWatcher.Watch {
       // the watcher's thread, and with it every watch, for good
       LOG.log(e instanceof Error ? System.Logger.Level.ERROR : System.Logger.Level.WARNING,
           "listener of " + path + " failed", e);
+    }
+  }
+
+  @Override
+  public boolean firstReadGivenUp() {
+    synchronized (lock) {
+      return firstGivenUp;
     }
   }
 

@@ -135,6 +135,15 @@ public final class StartReads {
     }
   }
 
+  /**
+   * The failure of a read of the files {@code subject} names ({@code clusters file "..."}) that
+   * did not end within the bound, made elsewhere at start (the file watcher's first look at it),
+   * for a caller that need not wait the bound again for the same volume.
+   */
+  public ValidationException notEnded(String subject) {
+    return unread(requireNonNull(subject, "subject == null"), true);
+  }
+
   private <T> T read(List<Path> files, String subject, Supplier<T> read) {
     try {
       return reads.read(subject, () -> {
