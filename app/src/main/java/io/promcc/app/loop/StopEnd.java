@@ -1,7 +1,6 @@
 package io.promcc.app.loop;
 
 import java.util.Optional;
-import java.util.concurrent.ForkJoinWorkerThread;
 
 /**
  * The end of a stop, for what it gave up waiting for and goes on (the running reconcile, a
@@ -13,10 +12,11 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * <p>The threads of what a stop may give up on run marked with it ({@link #runMarked}), so that
  * promcc's log handler tells the lines they log through any logger (the file store's,
  * Prometheus' client's) after the stop as it tells their own ({@link #ofCurrentThread}). So do
- * the threads they start meanwhile (the file store's writer threads, the readers of promtool's
- * output, whatever a library starts), which inherit the mark, but for a fork-join pool's
- * workers: one made for such work (the common pool's, to which the store hands its checks of
- * its files) goes on serving whatever is handed to its pool, and is not marked.
+ * the threads of promcc's own they start meanwhile (named {@code promcc-}: the file store's
+ * writer threads, the readers of promtool's output), which inherit the mark; a thread a library
+ * or the JVM starts for such work (a fork-join pool's worker, the delayed executor's timer, a
+ * client's pool) goes on serving whatever it is handed later, another controller's work too,
+ * and is not marked.
  *
  * <p>Thread-safe. What must agree with the stop's end synchronizes on this object, and does
  * nothing under it but read and set its state and log its lines.
@@ -25,6 +25,8 @@ public final class StopEnd {
   /** How each line of what the stop gave up on begins once the stop's last line is logged. */
   public static final String AFTER_THE_STOP = "after the stop: ";
 
+  /** How promcc names the threads it starts; the only ones that inherit a mark. */
+  private static final String OWN_THREADS = "promcc-";
   private static final ThreadLocal<StopEnd> OF_THREAD = new ThreadLocal<>();
   /** The mark of the thread that started this one, while it ran marked. */
   private static final InheritableThreadLocal<StopEnd> INHERITED = new InheritableThreadLocal<>();
@@ -65,12 +67,12 @@ public final class StopEnd {
   }
 
   /**
-   * The stop whose work this thread runs ({@link #runMarked}), or whose work started it, if any;
-   * none on a fork-join pool's worker that does not run such work itself.
+   * The stop whose work this thread runs ({@link #runMarked}), or whose work started it if it is
+   * one of promcc's own (named {@code promcc-}), if any.
    */
   public static Optional<StopEnd> ofCurrentThread() {
     StopEnd own = OF_THREAD.get();
-    if (own != null || Thread.currentThread() instanceof ForkJoinWorkerThread) {
+    if (own != null || !Thread.currentThread().getName().startsWith(OWN_THREADS)) {
       return Optional.ofNullable(own);
     }
     return Optional.ofNullable(INHERITED.get());

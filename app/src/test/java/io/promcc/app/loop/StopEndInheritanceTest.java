@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * A thread that work a stop may give up on starts (a reader or writer thread of the file store
  * under a given-up reconcile) runs marked with that stop, as the thread that started it, so that
  * its late lines say they come after the stop; a thread started outside that work is not, nor is
- * a fork-join pool's worker, which serves whatever is handed to its pool.
+ * a thread promcc does not name (a library's, the JVM's: a fork-join pool's worker, a timer),
+ * which may serve whatever it is handed later.
  */
 class StopEndInheritanceTest {
   private static final long BOUND = 30_000;
@@ -23,9 +24,19 @@ class StopEndInheritanceTest {
     StopEnd stop = new StopEnd();
     AtomicReference<Optional<StopEnd>> seen = new AtomicReference<>();
 
-    stop.runMarked(() -> runOnANewThread(seen));
+    stop.runMarked(() -> runOnANewThread(seen, "promcc-file-store-write"));
 
     assertEquals(Optional.of(stop), seen.get(), "the thread the marked work started");
+  }
+
+  @Test
+  void aThreadALibraryStartsForMarkedWorkRunsUnmarked() throws Exception {
+    StopEnd stop = new StopEnd();
+    AtomicReference<Optional<StopEnd>> seen = new AtomicReference<>();
+
+    stop.runMarked(() -> runOnANewThread(seen, "CompletableFutureDelayScheduler"));
+
+    assertEquals(Optional.empty(), seen.get(), "a library's thread, which serves what comes");
   }
 
   @Test
@@ -34,7 +45,7 @@ class StopEndInheritanceTest {
     stop.runMarked(() -> { });
     AtomicReference<Optional<StopEnd>> seen = new AtomicReference<>();
 
-    runOnANewThread(seen);
+    runOnANewThread(seen, "promcc-file-store-write");
 
     assertEquals(Optional.empty(), seen.get(), "a thread started after the marked work");
   }
@@ -54,8 +65,8 @@ class StopEndInheritanceTest {
     assertEquals(Optional.empty(), seen.get(), "a worker the marked work's hand-off made");
   }
 
-  private static void runOnANewThread(AtomicReference<Optional<StopEnd>> seen) {
-    Thread thread = new Thread(() -> seen.set(StopEnd.ofCurrentThread()), "started");
+  private static void runOnANewThread(AtomicReference<Optional<StopEnd>> seen, String name) {
+    Thread thread = new Thread(() -> seen.set(StopEnd.ofCurrentThread()), name);
     thread.start();
     try {
       thread.join(BOUND);
