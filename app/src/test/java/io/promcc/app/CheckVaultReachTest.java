@@ -22,7 +22,8 @@ import picocli.CommandLine;
 /**
  * {@code promcc check --certificates vault} says, in a line of its own, whether Vault is
  * reachable, unsealed and takes the login, against the vault adapter's fake; each kind of
- * failure is told as the vault adapter's VaultReachTest shows (a check takes about 2 s here).
+ * failure is told as the vault adapter's VaultReachTest shows. The clusters file lists one
+ * cluster: an empty list is waited for 2 s to hold still, a list of one for 100 ms.
  */
 class CheckVaultReachTest {
   private final FakeVault vault = FakeVault.start(Clock.systemUTC());
@@ -35,7 +36,8 @@ class CheckVaultReachTest {
 
   /** The first line check prints, with {@code token} in the token file, for Vault at {@code at}. */
   private String vaultLine(URI at, String token) throws IOException {
-    Path clusters = Files.writeString(temp.resolve("clusters.yml"), "[]\n");
+    Path clusters = Files.writeString(temp.resolve("clusters.yml"),
+        "- id: abc12\n  provider: aws\n  apiServer: https://a.example\n");
     Path tokenFile = Files.writeString(temp.resolve("token"), token + "\n");
     StringWriter out = new StringWriter();
     CommandLine command = Main.commandLine(Map.of());
