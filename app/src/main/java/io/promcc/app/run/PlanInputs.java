@@ -150,6 +150,16 @@ final class PlanInputs {
     }
   }
 
+  /**
+   * The failure of a read at start of {@code file}, the base config or the profile, that did
+   * not end within the bound, made elsewhere (the file watcher's first look at it), for a
+   * caller that need not wait the bound again for the same volume.
+   */
+  ValidationException notEnded(Path file) {
+    String what = baseConfig.filter(file::equals).isPresent() ? "base config" : "profile";
+    return startReads.notEnded(what + " " + Quoting.quote(file.toString()));
+  }
+
   /** The planner of the last good files. */
   Planner planner() {
     return current;

@@ -34,6 +34,7 @@ final class PlannerFileWatches implements AutoCloseable {
   // guarded by this
   private final Map<Path, FileWatcher.Watch> watches = new LinkedHashMap<>();
   private final Set<Path> unread = new LinkedHashSet<>(); // changed, not yet read holding still
+  private Path givenUp; // whose watch gave up its first read: the start fails naming it
 
   private PlannerFileWatches(List<Path> files, PlanInputs inputs, Consumer<String> changed,
       Executor executor, StopBudget stops) {
@@ -49,7 +50,10 @@ final class PlannerFileWatches implements AutoCloseable {
 
   /**
    * Watches {@code files} with {@code watcher}, telling {@code changed} why when the planner
-   * changed; the reloads run on a thread made at the first change.
+   * changed; the reloads run on a thread made at the first change. A file whose watch gave up
+   * its first read (its volume hangs: {@link FileWatcher.Watch#firstReadGivenUp()}) is the last
+   * watched, and {@link #readNow()} fails naming it: the files after it, on the same volume
+   * perhaps, are not watched, as each watch would wait its bound again for nothing.
    */
   static PlannerFileWatches watch(FileWatcher watcher, List<Path> files, PlanInputs inputs,
       Consumer<String> changed) {
@@ -66,8 +70,15 @@ final class PlannerFileWatches implements AutoCloseable {
         watcher.stopBudget());
     for (Path file : files) {
       FileWatcher.Watch watch = watcher.watch(file, () -> watches.seen(file));
+      boolean hung = watch.firstReadGivenUp(); // outside this lock: it takes the watcher's
       synchronized (watches) {
         watches.watches.put(file, watch);
+        if (hung) {
+          watches.givenUp = file;
+        }
+      }
+      if (hung) {
+        break;
       }
     }
     return watches;
@@ -77,12 +88,21 @@ final class PlannerFileWatches implements AutoCloseable {
    * Reads the files again, as a change is read, for what may have changed before they were
    * watched; one still changing is read again at the watcher's next check. At start: each read
    * of a file on a reader thread waited for at most 10 s ({@link PlanInputs#atStart}), not the
-   * waits for the files to hold still.
+   * waits for the files to hold still. Fails at once, reading nothing, when a watch gave up its
+   * first read: the watch waited its bound for the file's volume, and a read would wait as long
+   * again.
    *
    * @throws io.promcc.core.model.ValidationException naming the file whose read did not end in
-   *     time
+   *     time (or whose watch's first read did not)
    */
   void readNow() {
+    Path hung;
+    synchronized (this) {
+      hung = givenUp;
+    }
+    if (hung != null) {
+      throw inputs.notEnded(hung);
+    }
     inputs.atStart(this::reload);
   }
 
