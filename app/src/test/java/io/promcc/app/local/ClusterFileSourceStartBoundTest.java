@@ -3,7 +3,6 @@ package io.promcc.app.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.promcc.core.model.ValidationException;
 import io.promcc.core.port.Sleeper;
 import io.promcc.core.testing.MutableClock;
 import java.nio.file.Files;
@@ -45,14 +44,7 @@ class ClusterFileSourceStartBoundTest {
           new StartReads(BOUND, volume::reach));
 
       long begun = System.nanoTime();
-      String failure = calls.within("the source's start", () -> {
-        try {
-          source.start();
-          return "none";
-        } catch (ValidationException e) {
-          return e.getMessage();
-        }
-      });
+      String failure = calls.startFailure(source::start);
       Duration took = Duration.ofNanos(System.nanoTime() - begun);
 
       assertTrue(volume.readBegun.await(HangCalls.PATIENCE_SECONDS, TimeUnit.SECONDS),

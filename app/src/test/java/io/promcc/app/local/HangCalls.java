@@ -51,6 +51,18 @@ final class HangCalls implements AutoCloseable {
     }
   }
 
+  /** What the source's {@code start} failed with, a refusal's message, or "none"; as above. */
+  String startFailure(Runnable start) throws Exception {
+    return within("the source's start", () -> {
+      try {
+        start.run();
+        return "none";
+      } catch (ValidationException e) {
+        return e.getMessage();
+      }
+    });
+  }
+
   /** Waits until {@code log} holds a line starting with {@code start}, failing after a while. */
   static void awaitLog(LogCapture log, String start) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
