@@ -57,14 +57,7 @@ class CertificateDirectoryHangLogTest {
           () -> source.awaitSynced(Duration.ofMillis(300))), "not synced while it hangs");
       List<String> during = log.lines();
 
-      volume.hanging = null;
-      volume.back.countDown();
-      HangCalls.awaitLog(log, "reading {0}, which did not end within {1}, ended after");
-
-      assertEquals(1, during.size(), "one line for the hang: " + during);
-      assertEquals(List.of("WARNING", "INFO"),
-          log.records().stream().map(LogRecord::getLevel).map(Object::toString).toList(),
-          "the hang and its end: " + log.lines());
+      endsTheHangLoggedOnceThenItsEnd(log, during);
       source.close();
     }
   }
@@ -87,15 +80,20 @@ class CertificateDirectoryHangLogTest {
       second.get(HangCalls.PATIENCE_SECONDS, TimeUnit.SECONDS);
       List<String> during = log.lines();
 
-      volume.hanging = null;
-      volume.back.countDown();
-      HangCalls.awaitLog(log, "reading {0}, which did not end within {1}, ended after");
-
-      assertEquals(1, during.size(), "one line for the hang: " + during);
-      assertEquals(List.of("WARNING", "INFO"),
-          log.records().stream().map(LogRecord::getLevel).map(Object::toString).toList(),
-          "the hang and its end: " + log.lines());
+      endsTheHangLoggedOnceThenItsEnd(log, during);
       source.close();
     }
+  }
+
+  /** Ends the hang: {@code during} it, one line was logged, and after it its end. */
+  private void endsTheHangLoggedOnceThenItsEnd(LogCapture log, List<String> during) {
+    volume.hanging = null;
+    volume.back.countDown();
+    HangCalls.awaitLog(log, "reading {0}, which did not end within {1}, ended after");
+
+    assertEquals(1, during.size(), "one line for the hang: " + during);
+    assertEquals(List.of("WARNING", "INFO"),
+        log.records().stream().map(LogRecord::getLevel).map(Object::toString).toList(),
+        "the hang and its end: " + log.lines());
   }
 }
