@@ -189,7 +189,8 @@ public final class FolderLock implements AutoCloseable {
       step = "reading the status of the file " + Quoting.quote(lockFile.toString());
       Object existing = fileKey(lockFile);
       if (existing != null && !HeldFiles.reserveAfterLookUp(existing, lookUpWait)) {
-        throw inUse(option, folder, lockFile, shared, here);
+        throw HeldFiles.lookedUp(existing) ? lookUpNotEnded(option, folder, lockFile, lookUpWait)
+            : inUse(option, folder, lockFile, shared, here);
       }
       Optional.ofNullable(existing).ifPresent(reserved::add);
       step = "opening the file " + Quoting.quote(lockFile.toString());
@@ -251,6 +252,15 @@ public final class FolderLock implements AutoCloseable {
         + holder.getAsLong() : "its pid unknown") + ", lock file "
         + Quoting.quote(lockFile.toString()) + "): both would write " + shared
         + "; stop the other one, or give each its own " + option, folder, holder);
+  }
+
+  /** A take refused as a look-up here of its lock file's holder did not end within its wait. */
+  private static FolderInUseException lookUpNotEnded(String option, Path folder, Path lockFile,
+      Duration wait) {
+    return new FolderInUseException(option + " " + Quoting.quote(folder.toString())
+        + " was not taken: a look-up in this process of the holder of its lock file "
+        + Quoting.quote(lockFile.toString()) + " did not end within " + wait
+        + " (is its volume hanging?); try again", folder, OptionalLong.empty());
   }
 
   /** The file's device and inode (read without opening it), or null if it does not exist. */

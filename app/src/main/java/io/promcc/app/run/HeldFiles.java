@@ -67,6 +67,13 @@ final class HeldFiles {
     }
   }
 
+  /** Whether {@code key} is reserved by a look-up of its holder. */
+  static boolean lookedUp(Object key) {
+    synchronized (HELD) {
+      return LOOKED_UP.contains(key);
+    }
+  }
+
   /**
    * Reserves {@code what} as {@link #reserve} does; while it is reserved by a look-up of its
    * holder (a few reads of its lock file), waits for the look-up's end, {@code bound} at most.

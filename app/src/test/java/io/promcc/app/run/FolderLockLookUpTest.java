@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -98,8 +99,10 @@ class FolderLockLookUpTest {
               throw new AssertionError("the file was opened during the look-up");
             }, Duration.ofMillis(200)));
 
-    assertTrue(refused.getMessage().contains("(pid " + ProcessHandle.current().pid() + ", "),
-        refused::toString);
+    assertEquals("--out \"" + out + "\" was not taken: a look-up in this process of the holder"
+        + " of its lock file \"" + out.resolve(FolderLock.OUT_LOCK) + "\" did not end within"
+        + " PT0.2S (is its volume hanging?); try again", refused.getMessage());
+    assertEquals(OptionalLong.empty(), refused.holder(), "no holder is known");
   }
 
   @Test
